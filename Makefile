@@ -1,0 +1,50 @@
+# Everything runs from the project's own virtual environment, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint schema worker beat bench messages seed migrate venv
+
+venv: $(STAMP)
+
+# Reinstall only when the pinned requirements change.
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.txt
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py banner --port $(PORT)
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+schema: $(STAMP)
+	$(BIN)/python manage.py export_schema config.schema:schema --path schema.graphql
+
+messages: $(STAMP)
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: $(STAMP)
+	$(BIN)/celery -A config.celery_app worker --loglevel=INFO
+
+beat: $(STAMP)
+	$(BIN)/celery -A config.celery_app beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+bench: $(STAMP)
+	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

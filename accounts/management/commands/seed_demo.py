@@ -1,0 +1,21 @@
+"""Seed the demo book (idempotent) and, with --customers N, a large synthetic book for benchmarks."""
+
+from django.core.management.base import BaseCommand
+
+from accounts.demo import seed_demo_accounts, seed_synthetic_customers
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts of DESIGN.md; --customers N adds N synthetic customers."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=0, help="synthetic customers to generate")
+        parser.add_argument("--batch-size", type=int, default=5000)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args, customers: int, batch_size: int, no_progress: bool, **options):
+        users = seed_demo_accounts()
+        self.stdout.write(f"demo accounts ready: {', '.join(users)}")
+        if customers:
+            created = seed_synthetic_customers(customers, batch_size=batch_size, progress=not no_progress)
+            self.stdout.write(f"synthetic customers: {created} created, {customers - created} already there")

@@ -1,0 +1,254 @@
+"""Account actions: one-time codes, login, token rotation, logout and push devices."""
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib.auth import authenticate, user_logged_in
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.db import advisory_lock
+from core.errors import ErrorCode, ServiceError
+
+from .models import App, AuthSession, Device, OtpCode, OtpPurpose, Platform, RefreshToken, User
+from .sms import sms_send
+from .tokens import access_token_issue, refresh_token_new, token_digest
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def phone_validate(phone: str, *, field: str = "phone") -> str:
+    phone = (phone or "").strip()
+    if not PHONE_RE.match(phone):
+        raise ServiceError(
+            ErrorCode.INVALID, _("Enter an 11-digit mainland China mobile number."), field=field
+        )
+    return phone
+
+
+# --- One-time codes ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OtpSent:
+    expires_at: datetime
+    retry_after_seconds: int
+
+
+def _otp_digest(phone: str, purpose: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def _otp_rate_check(*, phone: str, client_ip: str, now: datetime) -> None:
+    recent = OtpCode.objects.filter(phone=phone, created_at__gt=now - timedelta(days=1))
+    windows = (
+        (timedelta(minutes=1), settings.OTP_PER_PHONE_PER_MINUTE),
+        (timedelta(hours=1), settings.OTP_PER_PHONE_PER_HOUR),
+        (timedelta(days=1), settings.OTP_PER_PHONE_PER_DAY),
+    )
+    for window, limit in windows:
+        if recent.filter(created_at__gt=now - window).count() >= limit:
+            raise ServiceError(ErrorCode.RATE_LIMITED, _("Too many codes requested; please try again later."))
+    by_address = OtpCode.objects.filter(client_ip=client_ip, created_at__gt=now - timedelta(hours=1))
+    if by_address.count() >= settings.OTP_PER_ADDRESS_PER_HOUR:
+        raise ServiceError(ErrorCode.RATE_LIMITED, _("Too many codes requested; please try again later."))
+
+
+def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, client_ip: str) -> OtpSent:
+    """Send a 6-digit code; an unknown phone gets the same answer so numbers cannot be probed."""
+    phone = phone_validate(phone)
+    now = timezone.now()
+    with transaction.atomic():
+        advisory_lock(f"otp:{phone}")
+        _otp_rate_check(phone=phone, client_ip=client_ip, now=now)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        otp = OtpCode.objects.create(
+            phone=phone,
+            purpose=purpose,
+            code_hash=_otp_digest(phone, purpose, code),
+            client_ip=client_ip,
+            created_at=now,
+            expires_at=now + settings.OTP_LIFETIME,
+        )
+        deliver = purpose != OtpPurpose.LOGIN or User.objects.filter(phone=phone, is_active=True).exists()
+        if deliver:
+            minutes = int(settings.OTP_LIFETIME.total_seconds() // 60)
+            text = str(_("Nuanxin code %(code)s, valid for %(minutes)d minutes. Never share it.")) % {
+                "code": code,
+                "minutes": minutes,
+            }
+            transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+    return OtpSent(expires_at=otp.expires_at, retry_after_seconds=60)
+
+
+def otp_verify(*, phone: str, purpose: str, code: str, field: str = "otp") -> None:
+    """Consume the latest live code for this phone; wrong tries count and the fifth kills it."""
+    invalid = ServiceError(ErrorCode.OTP_INVALID, _("The code is wrong or has expired."), field=field)
+    now = timezone.now()
+    with transaction.atomic():
+        otp = (
+            OtpCode.objects.select_for_update()
+            .filter(phone=phone, purpose=purpose, used_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if otp is None or otp.expires_at <= now or otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            raise invalid
+        if not hmac.compare_digest(otp.code_hash, _otp_digest(phone, purpose, (code or "").strip())):
+            # Counted in its own committed write: the refusal must not roll the count back.
+            OtpCode.objects.filter(pk=otp.pk).update(attempts=otp.attempts + 1)
+            wrong = True
+        else:
+            otp.used_at = now
+            otp.save(update_fields=["used_at"])
+            wrong = False
+    if wrong:
+        raise invalid
+
+
+# --- Login and tokens -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    user: User
+    access_token: str
+    refresh_token: str
+    expires_at: datetime
+
+
+def _session_start(*, user: User, client_ip: str, user_agent: str) -> TokenPair:
+    session = AuthSession.objects.create(user=user, client_ip=client_ip, user_agent=user_agent[:255])
+    return _tokens_issue(session=session, user=user)
+
+
+def _tokens_issue(*, session: AuthSession, user: User) -> TokenPair:
+    refresh = refresh_token_new()
+    RefreshToken.objects.create(
+        session=session,
+        token_hash=token_digest(refresh),
+        expires_at=timezone.now() + settings.REFRESH_TOKEN_LIFETIME,
+    )
+    access, expires_at = access_token_issue(session_id=session.pk, user_id=user.pk)
+    return TokenPair(user=user, access_token=access, refresh_token=refresh, expires_at=expires_at)
+
+
+def _locked_out() -> ServiceError:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return ServiceError(
+        ErrorCode.RATE_LIMITED,
+        _("Too many failed logins; please try again in %(minutes)d minutes.") % {"minutes": minutes},
+    )
+
+
+def login_with_password(*, request, phone: str, password: str, client_ip: str, user_agent: str = "") -> TokenPair:
+    """Password login; django-axes counts failures per phone and per address and locks for a cool-off."""
+    phone = (phone or "").strip()
+    if not phone:
+        raise ServiceError(ErrorCode.INVALID, _("Enter your phone number."), field="phone")
+    if not AxesProxyHandler.is_allowed(request, {"username": phone}):
+        raise _locked_out()
+    user = authenticate(request, username=phone, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise _locked_out()
+        raise ServiceError(ErrorCode.INVALID, _("The phone number or password is wrong."), field="password")
+    user_logged_in.send(sender=User, request=request, user=user)
+    with transaction.atomic():
+        return _session_start(user=user, client_ip=client_ip, user_agent=user_agent)
+
+
+def login_with_otp(*, phone: str, otp: str, client_ip: str, user_agent: str = "") -> TokenPair:
+    phone = phone_validate(phone)
+    otp_verify(phone=phone, purpose=OtpPurpose.LOGIN, code=otp)
+    user = User.objects.filter(phone=phone, is_active=True).first()
+    if user is None:
+        raise ServiceError(ErrorCode.OTP_INVALID, _("The code is wrong or has expired."), field="otp")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+        return _session_start(user=user, client_ip=client_ip, user_agent=user_agent)
+
+
+def token_refresh(*, refresh_token: str) -> TokenPair:
+    """Rotate: the presented token is spent; presenting a spent token again revokes the whole session."""
+    invalid = ServiceError(
+        ErrorCode.INVALID, _("Your session has ended; please log in again."), field="refreshToken"
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        token = (
+            RefreshToken.objects.select_for_update(of=("self",))
+            .select_related("session__user")
+            .filter(token_hash=token_digest(refresh_token or ""))
+            .first()
+        )
+        if token is None:
+            raise invalid
+        session = token.session
+        if token.used_at is None and token.expires_at > now and session.revoked_at is None and session.user.is_active:
+            token.used_at = now
+            token.save(update_fields=["used_at"])
+            return _tokens_issue(session=session, user=session.user)
+        if token.used_at is not None and session.revoked_at is None:
+            # A spent token came back: someone holds a copy. End the session for both holders,
+            # committed before the refusal is raised.
+            AuthSession.objects.filter(pk=session.pk).update(revoked_at=now)
+    raise invalid
+
+
+def logout(*, user: User, session_id: int) -> None:
+    """Revoke this login: its refresh tokens stop working and so do its access tokens."""
+    AuthSession.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- Devices ----------------------------------------------------------------------------------
+
+
+def device_register(*, user: User, token: str, platform: str, app: str) -> Device:
+    token = (token or "").strip()
+    if not token or len(token) > 4096:
+        raise ServiceError(ErrorCode.INVALID, _("The device token is not valid."), field="token")
+    if platform not in Platform.values:
+        raise ServiceError(ErrorCode.INVALID, _("Unknown platform."), field="platform")
+    if app not in App.values:
+        raise ServiceError(ErrorCode.INVALID, _("Unknown app."), field="app")
+    now = timezone.now()
+    device, _created = Device.objects.update_or_create(
+        token_digest=token_digest(token),
+        defaults={
+            "user": user,
+            "token": token,
+            "platform": platform,
+            "app": app,
+            "active": True,
+            "last_seen_at": now,
+            "deactivated_reason": "",
+        },
+        create_defaults={
+            "user": user,
+            "token": token,
+            "platform": platform,
+            "app": app,
+            "created_at": now,
+            "last_seen_at": now,
+        },
+    )
+    return device
+
+
+def device_unregister(*, user: User, token: str) -> bool:
+    """Deactivate the viewer's device; a token of someone else's is left alone and reported as not found."""
+    updated = Device.objects.filter(token_digest=token_digest((token or "").strip()), user=user, active=True).update(
+        active=False, deactivated_reason="unregistered"
+    )
+    if not updated:
+        raise ServiceError(ErrorCode.NOT_FOUND, _("This device is not registered."), field="token")
+    return True

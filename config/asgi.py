@@ -1,0 +1,23 @@
+"""ASGI entry point: Django over HTTP, GraphQL subscriptions over websockets on /graphql/."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# Django must be set up before the schema (and so the models) are imported.
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import re_path  # noqa: E402
+
+from config.schema import schema  # noqa: E402
+from core.graphql.consumers import AuthenticatedGraphQLWSConsumer  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        # No Origin check: native apps send none, and auth is a bearer token, not a cookie.
+        "websocket": URLRouter([re_path(r"^graphql/?$", AuthenticatedGraphQLWSConsumer.as_asgi(schema=schema))]),
+    }
+)

@@ -1,0 +1,51 @@
+"""The root GraphQL schema: each app's Query, Mutation and Subscription merged into one."""
+
+from decimal import Decimal
+
+import strawberry
+from django.conf import settings
+from strawberry import relay
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types import Info
+from strawberry_django.optimizer import DjangoOptimizerExtension
+
+from accounts.graphql import schema as accounts_schema
+from core.graphql.extensions import ErrorCodes, IntrospectionBySettings
+from core.graphql.scalars import DecimalScalar
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Fetch any object by its global id; others' objects answer null like missing ones.")
+    def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        return id.resolve_node_sync(info, required=False)
+
+    @strawberry.field(description="Fetch several objects by global id, in order; what the viewer may not see is null.")
+    def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+        if len(ids) > 100:
+            from core.graphql.errors import BadUserInput
+
+            raise BadUserInput()
+        return [gid.resolve_node_sync(info, required=False) for gid in ids]
+
+
+Query = merge_types("Query", (NodeQuery, accounts_schema.Query))
+Mutation = merge_types("Mutation", (accounts_schema.Mutation,))
+Subscription = merge_types("Subscription", (accounts_schema.Subscription,))
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    config=StrawberryConfig(scalar_map={Decimal: DecimalScalar}),
+    extensions=[
+        ErrorCodes,
+        IntrospectionBySettings,
+        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        DjangoOptimizerExtension,
+    ],
+)

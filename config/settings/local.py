@@ -1,0 +1,9 @@
+"""Local development: the embedded default with GraphiQL and introspection on."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+GRAPHQL_IDE = True
+GRAPHQL_INTROSPECTION = True
+GRAPHQL_FIELD_SUGGESTIONS = True

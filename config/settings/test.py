@@ -1,0 +1,15 @@
+"""Test settings: fast hashing, console SMS recorded in memory, deterministic behaviour."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+DEBUG = False
+GRAPHQL_IDE = False
+GRAPHQL_INTROSPECTION = True
+GRAPHQL_FIELD_SUGGESTIONS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = "accounts.sms.MemorySmsBackend"
+ALLOWED_HOSTS = ["*"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["OPTIONS"] = {}

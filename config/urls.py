@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from config.schema import schema
+from core.graphql.views import NuanxinGraphQLView
+from core.views import healthz
+
+admin.site.site_header = "Nuanxin"
+admin.site.site_title = "Nuanxin"
+
+urlpatterns = [
+    # Bearer tokens, not cookies, authenticate the API, so CSRF protection does not apply.
+    path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema))),
+    path("healthz", healthz),
+    path("admin/", admin.site.urls),
+]

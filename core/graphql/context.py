@@ -1,0 +1,51 @@
+"""Per-request GraphQL context: the viewer comes from the bearer token, never from a session cookie."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.tokens import AccessTokenError, authenticate_access_token
+
+from .errors import Unauthenticated
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _sep, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
+
+
+@dataclass
+class GraphQLContext:
+    request: Any
+    response: Any = None
+    authorization: str | None = None
+    connection_params: dict | None = None
+    _auth_error: str | None = field(default=None, init=False)
+
+    @cached_property
+    def viewer(self) -> User | None:
+        token = bearer_token(self.authorization)
+        if token is None:
+            return None
+        try:
+            return authenticate_access_token(token)
+        except AccessTokenError as exc:
+            self._auth_error = exc.reason
+            return None
+
+    def set_viewer(self, user: User) -> None:
+        """Websockets authenticate once in connection_init; later operations reuse the user."""
+        self.__dict__["viewer"] = user
+
+    def require_viewer(self) -> User:
+        viewer = self.viewer
+        if viewer is None:
+            if self._auth_error == "expired":
+                raise Unauthenticated(_("Your session has expired; please log in again."))
+            raise Unauthenticated()
+        return viewer

@@ -1,0 +1,64 @@
+"""The `UserError` payload convention and the codes of top-level errors."""
+
+import functools
+from collections.abc import Callable
+
+import strawberry
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ErrorCode as DomainErrorCode
+from core.errors import ServiceError
+
+ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Why a mutation was refused.")
+
+
+@strawberry.type(description="A business refusal; `message` is translated for the client's language.")
+class UserError:
+    field: str | None
+    code: ErrorCode
+    message: str
+
+
+def user_errors(exc: ServiceError) -> list[UserError]:
+    return [UserError(field=e.field, code=e.code, message=str(e.message)) for e in exc.errors]
+
+
+def returns_user_errors(payload_type: type) -> Callable:
+    """Turn a ServiceError raised by a resolver into `payload_type(errors=[...])`."""
+
+    def decorator(resolver: Callable) -> Callable:
+        @functools.wraps(resolver)
+        def wrapper(*args, **kwargs):
+            try:
+                return resolver(*args, **kwargs)
+            except ServiceError as exc:
+                return payload_type(errors=user_errors(exc))
+
+        return wrapper
+
+    return decorator
+
+
+class CodedError(Exception):
+    """A top-level GraphQL error whose `extensions.code` the client branches on."""
+
+    code = "INTERNAL"
+    default_message = _("Internal error.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.default_message))
+
+
+class Unauthenticated(CodedError):
+    code = "UNAUTHENTICATED"
+    default_message = _("Please log in.")
+
+
+class Forbidden(CodedError):
+    code = "FORBIDDEN"
+    default_message = _("You are not allowed to do this.")
+
+
+class BadUserInput(CodedError):
+    code = "BAD_USER_INPUT"
+    default_message = _("The request is not valid.")

@@ -1,0 +1,72 @@
+"""Schema extensions: error codes and masking, and introspection switched by settings."""
+
+import logging
+import re
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql.error import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionResult
+
+from core.logging import request_id_var
+
+from .errors import CodedError
+
+logger = logging.getLogger("nuanxin.graphql")
+
+_SUGGESTION_RE = re.compile(r"\s*Did you mean .*\?$")
+
+
+def _with_code(error: GraphQLError, message: str, code: str, **extra) -> GraphQLError:
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), **extra, "code": code},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every top-level error an `extensions.code`; mask and log anything unexpected."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [self._format(error) for error in result.errors]
+
+    def _format(self, error: GraphQLError) -> GraphQLError:
+        original = error.original_error
+        # Strawberry wraps permission failures in a GraphQLError carrying our code already.
+        if (error.extensions or {}).get("code"):
+            return error
+        if isinstance(original, CodedError):
+            return _with_code(error, str(original), original.code)
+        if error.path is None and (original is None or isinstance(original, GraphQLError | ValueError | TypeError)):
+            # Parse, validation and variable coercion errors: the client's request is at fault.
+            message = error.message
+            if not settings.GRAPHQL_FIELD_SUGGESTIONS:
+                message = _SUGGESTION_RE.sub("", message)
+            return _with_code(error, message, "BAD_USER_INPUT")
+        request_id = request_id_var.get()
+        logger.error("unexpected GraphQL error at %s", error.path, exc_info=original)
+        return _with_code(error, _("Internal error."), "INTERNAL", requestId=request_id)
+
+
+class IntrospectionBySettings(SchemaExtension):
+    """Refuse introspection unless settings allow it (off in production)."""
+
+    def on_operation(self) -> Iterator[None]:
+        if not settings.GRAPHQL_INTROSPECTION:
+            self.execution_context.validation_rules = (
+                *self.execution_context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+            )
+        yield

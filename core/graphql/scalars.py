@@ -1,0 +1,36 @@
+"""Scalars: money and rates travel as decimal strings so that no client ever rounds through a float."""
+
+from decimal import Decimal, InvalidOperation
+
+import strawberry
+from django.utils.translation import gettext as _
+
+TWO_PLACES = Decimal("0.01")
+
+
+def serialize_decimal(value: Decimal) -> str:
+    value = Decimal(value)
+    # Money has two decimals ("1234.50"); rates keep the precision they are stored with.
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(TWO_PLACES)
+    return format(value, "f")
+
+
+def parse_decimal(value: object) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(_("Send amounts as strings, for example \"1000.00\"."))
+    try:
+        parsed = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ValueError(_("Not a valid amount.")) from exc
+    if not parsed.is_finite():
+        raise ValueError(_("Not a valid amount."))
+    return parsed
+
+
+DecimalScalar = strawberry.scalar(
+    name="Decimal",
+    description='A decimal number as a string, money with two decimals: "1234.50" (CNY).',
+    serialize=serialize_decimal,
+    parse_value=parse_decimal,
+)

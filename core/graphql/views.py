@@ -1,0 +1,51 @@
+"""The HTTP GraphQL endpoint: size cap, JSON errors for malformed requests, GraphiQL by settings."""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from strawberry.django.views import GraphQLView
+
+from .context import GraphQLContext
+
+
+def _error_response(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}, status=status)
+
+
+class NuanxinGraphQLView(GraphQLView):
+    allow_queries_via_get = False
+
+    @property
+    def graphql_ide(self):  # type: ignore[override]
+        return "graphiql" if settings.GRAPHQL_IDE else None
+
+    @graphql_ide.setter
+    def graphql_ide(self, value) -> None:
+        # as_view() assigns the class default; settings decide at request time.
+        pass
+
+    def get_context(self, request, response) -> GraphQLContext:
+        return GraphQLContext(request=request, response=response, authorization=request.headers.get("Authorization"))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST":
+            if len(request.body) > settings.GRAPHQL_MAX_QUERY_BYTES:
+                return _error_response(_("The request is too large."), 413)
+            if request.content_type == "application/json":
+                try:
+                    body = json.loads(request.body or b"null")
+                except ValueError:
+                    return _error_response(_("The request body is not valid JSON."), 400)
+                if isinstance(body, list):
+                    return _error_response(_("Batched requests are not supported."), 400)
+                if not isinstance(body, dict):
+                    return _error_response(_("The request body must be a JSON object."), 400)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code >= 400 and response.get("Content-Type", "").startswith("text/plain"):
+            return _error_response(response.content.decode() or _("The request is not valid."), response.status_code)
+        return response
+
+
+__all__ = ["HttpResponse", "NuanxinGraphQLView"]

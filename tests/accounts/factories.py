@@ -1,0 +1,48 @@
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import AgentProfile, CustomerProfile, Gender, Role, StaffProfile, User
+
+PASSWORD = "demo12345"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+
+    phone = factory.Sequence(lambda n: f"186{n:08d}")
+    role = Role.CUSTOMER
+    display_name = factory.Faker("name", locale="zh_CN")
+    password = factory.django.Password(PASSWORD)
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = CustomerProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.CUSTOMER)
+    name = factory.Faker("name", locale="zh_CN")
+    id_number = factory.Sequence(lambda n: f"11010119800101{n:04d}"[:18])
+    birth_date = date(1980, 1, 1)
+    gender = Gender.FEMALE
+
+
+class AgentFactory(DjangoModelFactory):
+    class Meta:
+        model = AgentProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.AGENT)
+    name = factory.Faker("name", locale="zh_CN")
+    agent_code = factory.Sequence(lambda n: f"A{n:05d}")
+    branch = "北京分公司"
+
+
+class StaffFactory(DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory, role=Role.STAFF)
+    name = factory.Faker("name", locale="zh_CN")
+    employee_no = factory.Sequence(lambda n: f"S{n:05d}")
