@@ -54,13 +54,21 @@ def seed_demo_accounts() -> dict[str, User]:
     agent = _user(DEMO_AGENT["phone"], Role.AGENT, DEMO_AGENT["name"], password_hash)
     AgentProfile.objects.get_or_create(
         user=agent,
-        defaults={"name": DEMO_AGENT["name"], "agent_code": DEMO_AGENT["agent_code"], "branch": DEMO_AGENT["branch"]},
+        defaults={
+            "name": DEMO_AGENT["name"],
+            "agent_code": DEMO_AGENT["agent_code"],
+            "branch": DEMO_AGENT["branch"],
+        },
     )
     users[DEMO_AGENT["phone"]] = agent
     staff = _user(DEMO_STAFF["phone"], Role.STAFF, DEMO_STAFF["name"], password_hash)
     StaffProfile.objects.get_or_create(
         user=staff,
-        defaults={"name": DEMO_STAFF["name"], "employee_no": DEMO_STAFF["employee_no"], "team": DEMO_STAFF["team"]},
+        defaults={
+            "name": DEMO_STAFF["name"],
+            "employee_no": DEMO_STAFF["employee_no"],
+            "team": DEMO_STAFF["team"],
+        },
     )
     users[DEMO_STAFF["phone"]] = staff
     admin_user = _user("admin", Role.ADMIN, "管理员", password_hash)
@@ -72,7 +80,28 @@ def seed_demo_accounts() -> dict[str, User]:
 
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+]
 SYNTHETIC_PHONE_BASE = 15000000000
 
 
@@ -105,8 +134,15 @@ def seed_synthetic_customers(count: int, *, batch_size: int = 5000, progress: bo
             existing = set(User.objects.filter(phone__in=phones).values_list("phone", flat=True))
             new_rows = [row for row in rows if row["phone"] not in existing]
             users = User.objects.bulk_create(
-                [User(phone=row["phone"], role=Role.CUSTOMER, display_name=row["name"], password=password_hash)
-                 for row in new_rows]
+                [
+                    User(
+                        phone=row["phone"],
+                        role=Role.CUSTOMER,
+                        display_name=row["name"],
+                        password=password_hash,
+                    )
+                    for row in new_rows
+                ]
             )
             CustomerProfile.objects.bulk_create(
                 [

@@ -152,6 +152,9 @@ class OtpCode(models.Model):
             models.Index(fields=["client_ip", "-created_at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class AuthSession(models.Model):
     """A login on one device; its refresh tokens rotate within it and logout revokes it."""
@@ -166,6 +169,9 @@ class AuthSession(models.Model):
         verbose_name = _("login session")
         verbose_name_plural = _("login sessions")
 
+    def __str__(self) -> str:
+        return f"session {self.pk} of user {self.user_id}"
+
 
 class RefreshToken(models.Model):
     session = models.ForeignKey(AuthSession, on_delete=models.CASCADE, related_name="refresh_tokens")
@@ -174,6 +180,9 @@ class RefreshToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh token of session {self.session_id}"
 
 
 class Platform(models.TextChoices):
@@ -202,4 +211,9 @@ class Device(models.Model):
     class Meta:
         verbose_name = _("device")
         verbose_name_plural = _("devices")
-        indexes = [models.Index(fields=["user", "app"], condition=Q(active=True), name="device_active_user_app")]
+        indexes = [
+            models.Index(fields=["user", "app"], condition=Q(active=True), name="device_active_user_app")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.get_app_display()} of user {self.user_id}"

@@ -149,7 +149,9 @@ def _locked_out() -> ServiceError:
     )
 
 
-def login_with_password(*, request, phone: str, password: str, client_ip: str, user_agent: str = "") -> TokenPair:
+def login_with_password(
+    *, request, phone: str, password: str, client_ip: str, user_agent: str = ""
+) -> TokenPair:
     """Password login; django-axes counts failures per phone and per address and locks for a cool-off."""
     phone = (phone or "").strip()
     if not phone:
@@ -193,7 +195,12 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
         if token is None:
             raise invalid
         session = token.session
-        if token.used_at is None and token.expires_at > now and session.revoked_at is None and session.user.is_active:
+        if (
+            token.used_at is None
+            and token.expires_at > now
+            and session.revoked_at is None
+            and session.user.is_active
+        ):
             token.used_at = now
             token.save(update_fields=["used_at"])
             return _tokens_issue(session=session, user=session.user)
@@ -206,7 +213,9 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
 
 def logout(*, user: User, session_id: int) -> None:
     """Revoke this login: its refresh tokens stop working and so do its access tokens."""
-    AuthSession.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    AuthSession.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 # --- Devices ----------------------------------------------------------------------------------
@@ -246,9 +255,9 @@ def device_register(*, user: User, token: str, platform: str, app: str) -> Devic
 
 def device_unregister(*, user: User, token: str) -> bool:
     """Deactivate the viewer's device; a token of someone else's is left alone and reported as not found."""
-    updated = Device.objects.filter(token_digest=token_digest((token or "").strip()), user=user, active=True).update(
-        active=False, deactivated_reason="unregistered"
-    )
+    updated = Device.objects.filter(
+        token_digest=token_digest((token or "").strip()), user=user, active=True
+    ).update(active=False, deactivated_reason="unregistered")
     if not updated:
         raise ServiceError(ErrorCode.NOT_FOUND, _("This device is not registered."), field="token")
     return True

@@ -18,6 +18,8 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         # No Origin check: native apps send none, and auth is a bearer token, not a cookie.
-        "websocket": URLRouter([re_path(r"^graphql/?$", AuthenticatedGraphQLWSConsumer.as_asgi(schema=schema))]),
+        "websocket": URLRouter(
+            [re_path(r"^graphql/?$", AuthenticatedGraphQLWSConsumer.as_asgi(schema=schema))]
+        ),
     }
 )

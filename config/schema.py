@@ -18,11 +18,15 @@ from core.graphql.scalars import DecimalScalar
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Fetch any object by its global id; others' objects answer null like missing ones.")
+    @strawberry.field(
+        description="Fetch any object by its global id; others' objects answer null like missing ones."
+    )
     def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return id.resolve_node_sync(info, required=False)
 
-    @strawberry.field(description="Fetch several objects by global id, in order; what the viewer may not see is null.")
+    @strawberry.field(
+        description="Fetch several objects by global id, in order; what the viewer may not see is null."
+    )
     def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
         if len(ids) > 100:
             from core.graphql.errors import BadUserInput

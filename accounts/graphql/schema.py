@@ -127,8 +127,12 @@ class Mutation:
         if purpose != OtpPurpose.LOGIN:
             # Codes for other purposes go to a phone the logged-in viewer is adding.
             info.context.require_viewer()
-        sent = services.otp_request(phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.request))
-        return RequestOtpPayload(sent=True, expires_at=sent.expires_at, retry_after_seconds=sent.retry_after_seconds)
+        sent = services.otp_request(
+            phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.request)
+        )
+        return RequestOtpPayload(
+            sent=True, expires_at=sent.expires_at, retry_after_seconds=sent.retry_after_seconds
+        )
 
     @strawberry.mutation
     @returns_user_errors(LoginPayload)
@@ -137,10 +141,14 @@ class Mutation:
         if (input.password is None) == (input.otp is None):
             raise ServiceError(ErrorCode.INVALID, _("Give either a password or a code."), field="password")
         if len(input.phone) > 32 or len(input.password or input.otp or "") > MAX_SECRET_LENGTH:
-            raise ServiceError(ErrorCode.INVALID, _("The phone number or password is wrong."), field="password")
+            raise ServiceError(
+                ErrorCode.INVALID, _("The phone number or password is wrong."), field="password"
+            )
         common = {"client_ip": client_ip(request), "user_agent": request.headers.get("User-Agent", "")}
         if input.password is not None:
-            pair = services.login_with_password(request=request, phone=input.phone, password=input.password, **common)
+            pair = services.login_with_password(
+                request=request, phone=input.phone, password=input.password, **common
+            )
         else:
             pair = services.login_with_otp(phone=input.phone, otp=input.otp or "", **common)
         return _login_payload(pair)
@@ -180,7 +188,9 @@ class Subscription:
         permission_classes=[IsAuthenticated],
         description="A beat every `intervalSeconds` (5 to 300) while the connection is alive.",
     )
-    async def viewer_heartbeat(self, info: Info, interval_seconds: int = 30) -> AsyncGenerator[Heartbeat, None]:
+    async def viewer_heartbeat(
+        self, info: Info, interval_seconds: int = 30
+    ) -> AsyncGenerator[Heartbeat, None]:
         viewer = info.context.viewer
         interval = min(max(interval_seconds, 5), 300)
         viewer_id = relay.GlobalID("Viewer", str(viewer.pk))

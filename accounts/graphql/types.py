@@ -25,7 +25,9 @@ class CustomerType(relay.Node):
     def gender(self) -> GenderEnum:
         return models.Gender(self.gender)
 
-    @strawberry_django.field(only=["id_number"], description="National ID number, masked: 110***********1234.")
+    @strawberry_django.field(
+        only=["id_number"], description="National ID number, masked: 110***********1234."
+    )
     def masked_id_number(self) -> str:
         return self.masked_id_number
 

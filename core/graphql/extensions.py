@@ -49,7 +49,9 @@ class ErrorCodes(SchemaExtension):
             return error
         if isinstance(original, CodedError):
             return _with_code(error, str(original), original.code)
-        if error.path is None and (original is None or isinstance(original, GraphQLError | ValueError | TypeError)):
+        if error.path is None and (
+            original is None or isinstance(original, GraphQLError | ValueError | TypeError)
+        ):
             # Parse, validation and variable coercion errors: the client's request is at fault.
             message = error.message
             if not settings.GRAPHQL_FIELD_SUGGESTIONS:

@@ -18,7 +18,7 @@ def serialize_decimal(value: Decimal) -> str:
 
 def parse_decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(_("Send amounts as strings, for example \"1000.00\"."))
+        raise ValueError(_('Send amounts as strings, for example "1000.00".'))
     try:
         parsed = Decimal(str(value).strip())
     except InvalidOperation as exc:

@@ -11,7 +11,9 @@ from .context import GraphQLContext
 
 
 def _error_response(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}, status=status)
+    return JsonResponse(
+        {"errors": [{"message": message, "extensions": {"code": "BAD_USER_INPUT"}}]}, status=status
+    )
 
 
 class NuanxinGraphQLView(GraphQLView):
@@ -27,7 +29,9 @@ class NuanxinGraphQLView(GraphQLView):
         pass
 
     def get_context(self, request, response) -> GraphQLContext:
-        return GraphQLContext(request=request, response=response, authorization=request.headers.get("Authorization"))
+        return GraphQLContext(
+            request=request, response=response, authorization=request.headers.get("Authorization")
+        )
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST":
@@ -44,7 +48,9 @@ class NuanxinGraphQLView(GraphQLView):
                     return _error_response(_("The request body must be a JSON object."), 400)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code >= 400 and response.get("Content-Type", "").startswith("text/plain"):
-            return _error_response(response.content.decode() or _("The request is not valid."), response.status_code)
+            return _error_response(
+                response.content.decode() or _("The request is not valid."), response.status_code
+            )
         return response
 
 

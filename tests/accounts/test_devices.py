@@ -53,7 +53,9 @@ def test_another_users_token_cannot_be_unregistered(gql, customer, agent):
 def test_anonymous_cannot_register_and_bad_enum_is_bad_user_input(gql):
     result = gql(REGISTER, {"input": {"token": "t", "platform": "ANDROID", "app": "CUSTOMER_APP"}})
     assert error_codes(result) == ["UNAUTHENTICATED"]
-    bad = gql.post_raw({"query": REGISTER, "variables": {"input": {"token": "t", "platform": "WEB", "app": "X"}}})
+    bad = gql.post_raw(
+        {"query": REGISTER, "variables": {"input": {"token": "t", "platform": "WEB", "app": "X"}}}
+    )
     assert bad.status_code == 200
     assert set(error_codes(bad.json())) == {"BAD_USER_INPUT"}
     assert Device.objects.count() == 0

@@ -44,7 +44,9 @@ def test_password_login_returns_tokens_and_viewer(gql, customer):
     # The refresh token is stored only as a hash.
     assert not RefreshToken.objects.filter(token_hash=payload["refreshToken"]).exists()
     viewer = gql(VIEWER, token=payload["accessToken"])["data"]["viewer"]
-    assert viewer["customer"]["maskedIdNumber"].startswith("110") and "*" in viewer["customer"]["maskedIdNumber"]
+    assert (
+        viewer["customer"]["maskedIdNumber"].startswith("110") and "*" in viewer["customer"]["maskedIdNumber"]
+    )
     assert customer.id_number not in str(viewer)
 
 
@@ -123,7 +125,9 @@ def test_otp_for_unknown_phone_answers_the_same_but_sends_nothing(gql, sms_outbo
 @pytest.mark.parametrize("phone", ["12345", "1380000001x", "23800000001", "138000000011", "", " " * 40])
 def test_malformed_phone_gets_a_clear_error(gql, phone):
     payload = gql(REQUEST_OTP, {"input": {"phone": phone}})["data"]["requestOtp"]
-    assert payload["errors"] == [{"field": "phone", "code": "INVALID", "message": "请输入11位中国大陆手机号码。"}]
+    assert payload["errors"] == [
+        {"field": "phone", "code": "INVALID", "message": "请输入11位中国大陆手机号码。"}
+    ]
     assert OtpCode.objects.count() == 0
 
 
