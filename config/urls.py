@@ -11,7 +11,7 @@ admin.site.site_title = "Nuanxin"
 
 urlpatterns = [
     # Bearer tokens, not cookies, authenticate the API, so CSRF protection does not apply.
-    path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema))),
+    path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema, allow_queries_via_get=False))),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
 ]

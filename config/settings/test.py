@@ -13,3 +13,7 @@ ALLOWED_HOSTS = ["*"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
+else:
+    # Pooled connections held by the threads of async tests would stop the test database from
+    # being dropped at teardown; tests use plain connections, production keeps the pool.
+    DATABASES["default"]["OPTIONS"].pop("pool", None)

@@ -1,8 +1,9 @@
 """Websocket GraphQL (graphql-transport-ws): the token travels in `connection_init`, never in the URL."""
 
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET
 
 from accounts.tokens import AccessTokenError, authenticate_access_token
 
@@ -19,8 +20,8 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         if not token:
             raise ConnectionRejectionError({"reason": "unauthenticated"})
         try:
-            user = await sync_to_async(authenticate_access_token)(token)
+            user = await database_sync_to_async(authenticate_access_token)(token)
         except AccessTokenError as exc:
             raise ConnectionRejectionError({"reason": "unauthenticated"}) from exc
         context.set_viewer(user)
-        return None
+        return UNSET

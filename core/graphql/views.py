@@ -17,8 +17,6 @@ def _error_response(message: str, status: int) -> JsonResponse:
 
 
 class NuanxinGraphQLView(GraphQLView):
-    allow_queries_via_get = False
-
     @property
     def graphql_ide(self):  # type: ignore[override]
         return "graphiql" if settings.GRAPHQL_IDE else None
