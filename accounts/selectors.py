@@ -21,7 +21,14 @@ def customer_scope(queryset: QuerySet[CustomerProfile], *, viewer: User | None) 
         return queryset
     if viewer.role == Role.CUSTOMER:
         return queryset.filter(user_id=viewer.pk)
+    if viewer.role == Role.AGENT:
+        return queryset.filter(pk__in=_serviced_customer_ids(viewer))
     return queryset.none()
+
+
+def _serviced_customer_ids(viewer: User):
+    # Holders of the policies this agent services (the policies app owns that relation).
+    return CustomerProfile.objects.filter(held_policies__servicing_agent__user_id=viewer.pk).values("pk")
 
 
 def agent_scope(queryset: QuerySet[AgentProfile], *, viewer: User | None) -> QuerySet[AgentProfile]:

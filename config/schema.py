@@ -14,6 +14,8 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from accounts.graphql import schema as accounts_schema
 from core.graphql.extensions import ErrorCodes, IntrospectionBySettings
 from core.graphql.scalars import DecimalScalar
+from policies.graphql import mutations as policies_mutations
+from policies.graphql import queries as policies_queries
 
 
 @strawberry.type
@@ -35,8 +37,8 @@ class NodeQuery:
         return [gid.resolve_node_sync(info, required=False) for gid in ids]
 
 
-Query = merge_types("Query", (NodeQuery, accounts_schema.Query))
-Mutation = merge_types("Mutation", (accounts_schema.Mutation,))
+Query = merge_types("Query", (NodeQuery, accounts_schema.Query, policies_queries.Query))
+Mutation = merge_types("Mutation", (accounts_schema.Mutation, policies_mutations.Mutation))
 Subscription = merge_types("Subscription", (accounts_schema.Subscription,))
 
 schema = strawberry.Schema(

@@ -210,3 +210,11 @@ LOGGING = {
         "strawberry.execution": {"level": "CRITICAL"},
     },
 }
+
+# --- Servicing providers (simulators until the bank integrations are contracted)
+BANK_VERIFIER_BACKEND = os.environ.get("BANK_VERIFIER_BACKEND", "policies.providers.SimulatedBankVerifier")
+PAYMENTS_BACKEND = os.environ.get("PAYMENTS_BACKEND", "policies.providers.SimulatedPayments")
+# Automation approves loans up to this amount; larger ones go to a reviewer.
+LOAN_AUTO_APPROVE_LIMIT = 200_000
+# A payout to an account verified less than this long ago goes to a reviewer.
+PAYOUT_ACCOUNT_MIN_AGE = timedelta(hours=24)

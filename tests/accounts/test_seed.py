@@ -13,7 +13,7 @@ def test_seed_demo_creates_the_demo_accounts_once(capsys):
     call_command("seed_demo")
 
     assert (User.objects.count(), CustomerProfile.objects.count(), AgentProfile.objects.count()) == counts
-    assert counts == (5, 2, 1)
+    assert counts == (6, 3, 1)
     assert StaffProfile.objects.get().user.phone == "13700000001"
     elder = CustomerProfile.objects.get(user__phone="13800000002")
     assert elder.age_on(date(2026, 11, 21)) == 72

@@ -21,6 +21,7 @@ async def _close_thread_connections():
     # Connections opened in sync_to_async's worker thread would outlive the test database.
     await database_sync_to_async(connections.close_all)()
 
+
 HEARTBEAT = "subscription { viewerHeartbeat(intervalSeconds: 5) { at viewerId } }"
 
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
+from policies.demo import seed_demo_policies, seed_synthetic_policies
 
 
 class Command(BaseCommand):
@@ -15,7 +16,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, customers: int, batch_size: int, no_progress: bool, **options):
         users = seed_demo_accounts()
+        seed_demo_policies(users)
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
         if customers:
             created = seed_synthetic_customers(customers, batch_size=batch_size, progress=not no_progress)
             self.stdout.write(f"synthetic customers: {created} created, {customers - created} already there")
+            policies = seed_synthetic_policies(
+                customers, batch_size=min(batch_size, 2000), progress=not no_progress
+            )
+            self.stdout.write(f"synthetic policies: {policies} created")

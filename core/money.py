@@ -1,0 +1,18 @@
+"""Money arithmetic: Decimal only, rounded to the fen half up."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+
+
+def to_fen(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def business_today() -> date:
+    """Today in Asia/Shanghai, the date every business rule is counted in."""
+    return timezone.localdate()

@@ -1,0 +1,202 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ServiceError
+
+from .models import (
+    AuditEvent,
+    BankAccount,
+    Benefit,
+    CashValue,
+    Policy,
+    PolicyLoan,
+    PolicyStatusChange,
+    PremiumDue,
+    Product,
+    Repayment,
+    RepaymentLine,
+    RequestStatus,
+    ServicingRequest,
+)
+from .services.common import reason_text
+from .services.decisions import servicing_request_approve, servicing_request_reject
+from .services.review import automation_stats
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "name_zh",
+        "kind",
+        "loanable",
+        "loan_ratio",
+        "loan_annual_rate",
+        "loan_term_days",
+        "loan_min_amount",
+        "cooling_off_days",
+        "grace_days",
+    )
+    list_editable = ("loanable", "loan_annual_rate")
+    search_fields = ("code", "name_zh", "name_en")
+
+
+class PremiumInline(admin.TabularInline):
+    model = PremiumDue
+    extra = 0
+
+
+class CashValueInline(admin.TabularInline):
+    model = CashValue
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = PolicyStatusChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "reason", "business_date", "created_at")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "number",
+        "product",
+        "holder",
+        "status",
+        "effective_date",
+        "maturity_date",
+        "premium",
+        "complaint_open",
+    )
+    list_filter = ("status", "product", "complaint_open")
+    search_fields = ("number", "holder__name", "holder__user__phone")
+    list_select_related = ("product", "holder")
+    raw_id_fields = ("holder", "insured", "servicing_agent", "renewal_account")
+    inlines = (PremiumInline, CashValueInline, StatusChangeInline)
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(admin.ModelAdmin):
+    list_display = ("customer", "bank_name", "masked_number", "holder_name", "verified_at", "added_at")
+    search_fields = ("customer__name", "customer__user__phone")
+    list_select_related = ("customer",)
+    exclude = ("account_number",)
+    readonly_fields = ("masked_number",)
+    raw_id_fields = ("customer",)
+
+
+@admin.register(PolicyLoan)
+class PolicyLoanAdmin(admin.ModelAdmin):
+    list_display = (
+        "pk",
+        "policy",
+        "principal",
+        "outstanding_principal",
+        "accrued_interest",
+        "annual_rate",
+        "status",
+        "disbursed_on",
+        "due_on",
+        "rollovers",
+    )
+    list_filter = ("status",)
+    search_fields = ("policy__number", "policy__holder__name")
+    list_select_related = ("policy",)
+    raw_id_fields = ("policy", "request", "bank_account")
+
+
+class RepaymentLineInline(admin.TabularInline):
+    model = RepaymentLine
+    extra = 0
+    raw_id_fields = ("loan",)
+
+
+@admin.register(Repayment)
+class RepaymentAdmin(admin.ModelAdmin):
+    list_display = ("pk", "customer", "total", "paid_on", "created_at")
+    search_fields = ("customer__name", "customer__user__phone")
+    raw_id_fields = ("customer", "request", "bank_account")
+    inlines = (RepaymentLineInline,)
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ("pk", "policy", "kind", "amount", "available_from", "status", "paid_at")
+    list_filter = ("kind", "status")
+    search_fields = ("policy__number", "policy__holder__name")
+    raw_id_fields = ("policy", "bank_account", "request")
+
+
+@admin.register(ServicingRequest)
+class ServicingRequestAdmin(admin.ModelAdmin):
+    """The review queue: filter by PENDING_REVIEW, read the reasons, approve or reject."""
+
+    list_display = (
+        "pk",
+        "type",
+        "status",
+        "customer",
+        "policy",
+        "amount",
+        "reason_list",
+        "decided_by",
+        "submitted_at",
+        "decided_at",
+    )
+    list_filter = ("status", "type")
+    search_fields = ("customer__name", "customer__user__phone", "policy__number")
+    list_select_related = ("customer", "policy", "decided_by")
+    readonly_fields = [f.name for f in ServicingRequest._meta.fields]
+    actions = ("approve", "reject")
+    change_list_template = "admin/policies/servicingrequest/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("reasons"))
+    def reason_list(self, obj):
+        return "；".join(reason_text(code) for code in obj.reasons)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "automation": automation_stats()}
+        return super().changelist_view(request, extra_context=extra_context)
+
+    def _decide(self, request, queryset, decide, verb):
+        done = 0
+        for item in queryset.filter(status=RequestStatus.PENDING_REVIEW):
+            try:
+                decide(request_id=item.pk, reviewer=request.user)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"#{item.pk}: {exc}", messages.ERROR)
+        self.message_user(request, _("%(count)d requests %(verb)s.") % {"count": done, "verb": verb})
+
+    @admin.action(description=_("Approve selected requests pending review"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, servicing_request_approve, _("approved"))
+
+    @admin.action(description=_("Reject selected requests pending review"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, servicing_request_reject, _("rejected"))
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "action", "object_type", "object_id", "actor")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "action")
+    readonly_fields = ("created_at", "action", "object_type", "object_id", "actor", "before", "after")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

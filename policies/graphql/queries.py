@@ -1,0 +1,107 @@
+"""Customer and agent reads of policies and servicing."""
+
+from collections.abc import Iterable
+
+import strawberry
+import strawberry_django
+from strawberry import relay
+from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
+
+from accounts.models import CustomerProfile, Role
+from core.graphql.errors import Forbidden
+from core.graphql.permissions import has_role
+from core.money import ZERO
+from policies import models, selectors
+from policies.services.repayments import repayment_quote
+
+from .ids import pk_of
+from .types import (
+    AgentCustomerType,
+    BankAccountType,
+    BenefitStatusEnum,
+    BenefitType,
+    LoanStatusEnum,
+    LoanType,
+    PolicyStatusEnum,
+    PolicyType,
+    RepaymentQuoteItemType,
+    RepaymentQuoteType,
+    ServicingRequestType,
+)
+
+CustomerOnly = has_role(Role.CUSTOMER)
+AgentOnly = has_role(Role.AGENT)
+
+
+def _customer(info: Info):
+    customer = getattr(info.context.require_viewer(), "customer", None)
+    if customer is None:
+        raise Forbidden()
+    return customer
+
+
+@strawberry.type
+class Query:
+    @strawberry_django.connection(DjangoListConnection[PolicyType], permission_classes=[CustomerOnly])
+    def my_policies(self, info: Info, status: PolicyStatusEnum | None = None) -> Iterable[models.Policy]:
+        qs = selectors.policy_list_for_viewer(viewer=info.context.viewer).filter(holder=_customer(info))
+        if status is not None:
+            qs = qs.filter(status=status.value)
+        return qs.order_by("effective_date", "pk")
+
+    @strawberry_django.field(permission_classes=[CustomerOnly])
+    def my_loans(self, info: Info, status: LoanStatusEnum | None = None) -> list[LoanType]:
+        qs = models.PolicyLoan.objects.filter(policy__holder=_customer(info))
+        if status is not None:
+            qs = qs.filter(status=status.value)
+        return qs.order_by("created_at", "pk")
+
+    @strawberry_django.field(permission_classes=[CustomerOnly])
+    def my_benefits(self, info: Info, status: BenefitStatusEnum | None = None) -> list[BenefitType]:
+        qs = models.Benefit.objects.filter(policy__holder=_customer(info)).exclude(
+            status=models.BenefitStatus.SCHEDULED
+        )
+        if status is not None:
+            qs = qs.filter(status=status.value)
+        return qs.order_by("available_from", "pk")
+
+    @strawberry_django.field(permission_classes=[CustomerOnly])
+    def my_bank_accounts(self, info: Info) -> list[BankAccountType]:
+        return models.BankAccount.objects.filter(customer=_customer(info)).order_by("-added_at", "pk")
+
+    @strawberry_django.connection(
+        DjangoListConnection[ServicingRequestType], permission_classes=[CustomerOnly]
+    )
+    def my_servicing_requests(self, info: Info) -> Iterable[models.ServicingRequest]:
+        return models.ServicingRequest.objects.filter(customer=_customer(info)).order_by(
+            "-submitted_at", "-pk"
+        )
+
+    @strawberry.field(
+        permission_classes=[CustomerOnly], description="All active loans when loanIds is omitted."
+    )
+    def repayment_quote(self, info: Info, loan_ids: list[relay.GlobalID] | None = None) -> RepaymentQuoteType:
+        qs = models.PolicyLoan.objects.filter(policy__holder=_customer(info), status=models.LoanStatus.ACTIVE)
+        if loan_ids is not None:
+            # Unknown or foreign ids are simply absent, as for a missing id.
+            pks = []
+            for gid in loan_ids:
+                try:
+                    pks.append(pk_of(gid, type_name="PolicyLoan", field="loanIds"))
+                except Exception:  # noqa: S112
+                    continue
+            qs = qs.filter(pk__in=pks)
+        rows = repayment_quote(loans=list(qs.order_by("pk")))
+        return RepaymentQuoteType(
+            items=[RepaymentQuoteItemType(**row) for row in rows],
+            total=sum((row["total"] for row in rows), ZERO),
+        )
+
+    @strawberry_django.connection(DjangoListConnection[AgentCustomerType], permission_classes=[AgentOnly])
+    def agent_customers(self, info: Info, search: str | None = None) -> Iterable[CustomerProfile]:
+        return selectors.customers_of_agent(viewer=info.context.viewer, search=search)
+
+    @strawberry.field(permission_classes=[AgentOnly])
+    def agent_customer(self, info: Info, id: relay.GlobalID) -> AgentCustomerType | None:
+        return id.resolve_node_sync(info, required=False) if id.type_name == "AgentCustomer" else None

@@ -1,0 +1,106 @@
+"""Permission-scoped reads: a customer sees what they hold, an agent what they service, staff everything."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import CustomerProfile, Role, User
+
+from .models import (
+    OPEN_REQUEST,
+    UNPAID_PREMIUM,
+    BankAccount,
+    Benefit,
+    LoanStatus,
+    Policy,
+    PolicyLoan,
+    PremiumDue,
+    RequestType,
+    ServicingRequest,
+)
+
+LIVE_LOAN = (LoanStatus.ACTIVE, LoanStatus.DISBURSING)
+
+
+def _customer_id(viewer: User | None) -> int | None:
+    customer = getattr(viewer, "customer", None) if viewer is not None else None
+    return customer.pk if customer else None
+
+
+def policy_scope(queryset: QuerySet[Policy], *, viewer: User | None) -> QuerySet[Policy]:
+    if viewer is None:
+        return queryset.none()
+    if viewer.role in (Role.STAFF, Role.ADMIN):
+        return queryset
+    if viewer.role == Role.AGENT:
+        agent = getattr(viewer, "agent", None)
+        return queryset.filter(servicing_agent=agent) if agent else queryset.none()
+    return queryset.filter(holder_id=_customer_id(viewer)) if _customer_id(viewer) else queryset.none()
+
+
+def policy_list_for_viewer(*, viewer: User | None) -> QuerySet[Policy]:
+    return policy_scope(Policy.objects.all(), viewer=viewer)
+
+
+def loan_scope(queryset: QuerySet[PolicyLoan], *, viewer: User | None) -> QuerySet[PolicyLoan]:
+    return queryset.filter(policy__in=policy_scope(Policy.objects.all(), viewer=viewer))
+
+
+def benefit_scope(queryset: QuerySet[Benefit], *, viewer: User | None) -> QuerySet[Benefit]:
+    return queryset.filter(policy__in=policy_scope(Policy.objects.all(), viewer=viewer))
+
+
+def bank_account_scope(queryset: QuerySet[BankAccount], *, viewer: User | None) -> QuerySet[BankAccount]:
+    """Bank accounts are the customer's own; staff see all; agents none."""
+    if viewer is None:
+        return queryset.none()
+    if viewer.role in (Role.STAFF, Role.ADMIN):
+        return queryset
+    customer_id = _customer_id(viewer)
+    return queryset.filter(customer_id=customer_id) if customer_id else queryset.none()
+
+
+def servicing_request_scope(queryset: QuerySet[ServicingRequest], *, viewer: User | None):
+    if viewer is None:
+        return queryset.none()
+    if viewer.role in (Role.STAFF, Role.ADMIN):
+        return queryset
+    if viewer.role == Role.AGENT:
+        agent = getattr(viewer, "agent", None)
+        return (
+            queryset.filter(customer__held_policies__servicing_agent=agent).distinct()
+            if agent
+            else queryset.none()
+        )
+    customer_id = _customer_id(viewer)
+    return queryset.filter(customer_id=customer_id) if customer_id else queryset.none()
+
+
+def customers_of_agent(*, viewer: User, search: str | None = None) -> QuerySet[CustomerProfile]:
+    """The customers whose policies this agent services, optionally matched by name or phone."""
+    agent = getattr(viewer, "agent", None)
+    if agent is None:
+        return CustomerProfile.objects.none()
+    qs = CustomerProfile.objects.filter(
+        pk__in=Policy.objects.filter(servicing_agent=agent).values("holder_id")
+    ).select_related("user")
+    if search:
+        search = search.strip()[:64]
+        qs = qs.filter(Q(name__contains=search) | Q(user__phone__endswith=search))
+    return qs.order_by("name", "pk")
+
+
+def policy_prefetches(*, on) -> list:
+    """What a policy list needs to quote loans and show next premiums without a query per policy."""
+    return [
+        Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans"),
+        Prefetch(
+            "premiums",
+            queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date"),
+            to_attr="unpaid_premiums",
+        ),
+        Prefetch(
+            "servicing_requests",
+            queryset=ServicingRequest.objects.filter(type=RequestType.POLICY_LOAN, status__in=OPEN_REQUEST),
+            to_attr="open_loan_requests",
+        ),
+        "cash_values",
+    ]

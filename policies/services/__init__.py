@@ -1,0 +1,1 @@
+"""Servicing actions, one module per domain: loans, repayments, benefits, bank accounts, contact, review, daily jobs."""

@@ -1,0 +1,151 @@
+"""What every servicing action shares: requests and their decisions, the audit trail, idempotency."""
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ErrorCode, ServiceError
+from core.masking import mask_text
+
+from ..models import AuditEvent, IdempotencyRecord, RequestStatus, ServicingRequest
+
+MAX_IDEMPOTENCY_KEY = 255
+
+REASON_TEXT = {
+    "AMOUNT_ABOVE_AUTO_LIMIT": _("The amount is above what automation may approve."),
+    "ACCOUNT_RECENTLY_VERIFIED": _("The bank account was verified less than 24 hours ago."),
+    "OPEN_COMPLAINT": _("The policy has an open complaint."),
+    "PAYOUT_FAILED": _("The bank could not complete the payment."),
+    "REVIEWER_REJECTED": _("Rejected by a reviewer."),
+    "CUSTOMER_CANCELLED": _("Cancelled by the customer."),
+    "NOT_HOLDER": _("Only the policyholder can do this."),
+    "POLICY_STATUS": _("The policy is not in force."),
+    "NOT_LOANABLE": _("This product does not allow policy loans."),
+    "COOLING_OFF": _("The policy is still in its cooling-off period."),
+    "PENDING_REQUEST": _("A loan request on this policy is still being processed."),
+    "BELOW_MINIMUM": _("The amount available is below the minimum loan."),
+}
+
+
+def reason_text(code: str) -> str:
+    return str(REASON_TEXT.get(code, code))
+
+
+def request_open(
+    *, customer, type: str, policy=None, amount=None, summary: dict | None = None
+) -> ServicingRequest:
+    return ServicingRequest.objects.create(
+        customer=customer, type=type, policy=policy, amount=amount, summary=summary or {}
+    )
+
+
+def request_decide(
+    request: ServicingRequest,
+    *,
+    status: str,
+    reasons: list[str] | None = None,
+    risk_flags: list[str] | None = None,
+    decided_by=None,
+    now: datetime | None = None,
+) -> ServicingRequest:
+    """Record the decision: by automation when `decided_by` is None."""
+    now = now or timezone.now()
+    request.status = status
+    request.reasons = list(reasons or request.reasons)
+    request.risk_flags = list(risk_flags or request.risk_flags)
+    request.decided_by = decided_by
+    request.decided_at = now
+    if status in (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED):
+        request.completed_at = now
+    request.save(
+        update_fields=["status", "reasons", "risk_flags", "decided_by", "decided_at", "completed_at"]
+    )
+    return request
+
+
+def request_complete(
+    request: ServicingRequest, *, status: str = RequestStatus.COMPLETED, reasons=None
+) -> None:
+    request.status = status
+    request.completed_at = timezone.now()
+    if reasons:
+        request.reasons = [*request.reasons, *reasons]
+    request.save(update_fields=["status", "completed_at", "reasons"])
+
+
+def _masked(data: dict) -> dict:
+    return {key: mask_text(str(value)) if value is not None else None for key, value in data.items()}
+
+
+def audit_record(
+    *, actor, action: str, obj, before: dict | None = None, after: dict | None = None
+) -> AuditEvent:
+    """Append to the audit trail; values pass through the personal-data mask."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=type(obj).__name__,
+        object_id=str(obj.pk),
+        before=_masked(before or {}),
+        after=_masked(after or {}),
+    )
+
+
+def _fingerprint(operation: str, payload: dict) -> str:
+    canonical = json.dumps(
+        {"operation": operation, **payload}, sort_keys=True, default=str, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def idempotency_key_validate(key: str) -> str:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_IDEMPOTENCY_KEY:
+        raise ServiceError(
+            ErrorCode.INVALID, _("The idempotency key must be 1 to 255 characters."), field="idempotencyKey"
+        )
+    return key
+
+
+def idempotent(*, user, key: str, operation: str, payload: dict, run: Callable[[], dict]) -> dict:
+    """Run `run` once per (user, key): a replay with the same input gets the stored result,
+    other input IDEMPOTENCY_CONFLICT, and a replay while the first still runs IN_PROGRESS.
+
+    The key is claimed in its own committed transaction so that concurrent replays see it;
+    a refusal releases it, so the client may correct the input and retry with the same key.
+    """
+    key = idempotency_key_validate(key)
+    fingerprint = _fingerprint(operation, payload)
+    try:
+        with transaction.atomic():
+            record = IdempotencyRecord.objects.create(
+                user=user, key=key, operation=operation, request_hash=fingerprint
+            )
+    except IntegrityError:
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is None:
+            raise ServiceError(ErrorCode.IN_PROGRESS, _("This request is still being processed.")) from None
+        if record.request_hash != fingerprint:
+            raise ServiceError(
+                ErrorCode.IDEMPOTENCY_CONFLICT,
+                _("This idempotency key was already used for a different request."),
+                field="idempotencyKey",
+            ) from None
+        if record.state == IdempotencyRecord.State.IN_PROGRESS:
+            raise ServiceError(ErrorCode.IN_PROGRESS, _("This request is still being processed.")) from None
+        return record.result
+    try:
+        with transaction.atomic():
+            result = run()
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyRecord.State.DONE, result=result
+            )
+    except BaseException:
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    return result

@@ -1,0 +1,69 @@
+"""Decisions made by people: a reviewer approves or rejects, a customer cancels."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ErrorCode, ServiceError
+
+from ..models import Benefit, BenefitStatus, RequestStatus, RequestType, ServicingRequest
+from .benefits import benefit_payout_start
+from .common import request_decide
+from .loans import loan_create_after_approval
+from .notify import request_outcome_notify
+
+
+def servicing_request_approve(*, request_id: int, reviewer) -> ServicingRequest:
+    """A reviewer approves a request from the review queue, which carries it out."""
+    with transaction.atomic():
+        request = ServicingRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != RequestStatus.PENDING_REVIEW:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only requests pending review can be approved."))
+        request_decide(request, status=RequestStatus.APPROVED, decided_by=reviewer)
+        if request.type == RequestType.POLICY_LOAN:
+            loan_create_after_approval(request=request)
+        elif request.type == RequestType.BENEFIT_CLAIM:
+            benefit = Benefit.objects.select_for_update().get(request=request)
+            benefit_payout_start(benefit=benefit)
+    return request
+
+
+def servicing_request_reject(*, request_id: int, reviewer) -> ServicingRequest:
+    with transaction.atomic():
+        request = ServicingRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != RequestStatus.PENDING_REVIEW:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only requests pending review can be rejected."))
+        request_decide(
+            request,
+            status=RequestStatus.REJECTED,
+            reasons=[*request.reasons, "REVIEWER_REJECTED"],
+            decided_by=reviewer,
+        )
+        _release_claim(request)
+        request_outcome_notify(request)
+    return request
+
+
+def servicing_request_cancel(*, request: ServicingRequest, actor) -> ServicingRequest:
+    """The customer withdraws a request that is not yet decided (or is held for a callback)."""
+    with transaction.atomic():
+        request = ServicingRequest.objects.select_for_update().get(pk=request.pk)
+        cancellable = (RequestStatus.SUBMITTED, RequestStatus.PENDING_REVIEW, RequestStatus.HELD_FOR_CALLBACK)
+        if request.status not in cancellable:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _("This request has already been decided."), field="requestId"
+            )
+        request_decide(
+            request, status=RequestStatus.CANCELLED, reasons=[*request.reasons, "CUSTOMER_CANCELLED"]
+        )
+        request.decided_by = actor
+        request.save(update_fields=["decided_by"])
+        _release_claim(request)
+    return request
+
+
+def _release_claim(request: ServicingRequest) -> None:
+    """A benefit claimed by a request that will not pay becomes available again."""
+    if request.type == RequestType.BENEFIT_CLAIM:
+        Benefit.objects.filter(request=request, status=BenefitStatus.CLAIMED).update(
+            status=BenefitStatus.AVAILABLE, claimed_at=None, bank_account=None
+        )

@@ -1,0 +1,23 @@
+"""Celery wrappers around policy services: payouts after commit, and the daily jobs."""
+
+from celery import shared_task
+
+from . import services  # noqa: F401  (the package, so that module paths below resolve)
+from .services import benefits, jobs, loans
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def loan_disburse(loan_id: int) -> None:
+    loans.loan_disburse(loan_id=loan_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def benefit_pay(benefit_id: int) -> None:
+    benefits.benefit_pay(benefit_id=benefit_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def policy_daily_jobs(day: str | None = None) -> dict:
+    from datetime import date
+
+    return jobs.policy_daily_jobs(day=date.fromisoformat(day) if day else None)
