@@ -10,6 +10,8 @@ GRAPHQL_FIELD_SUGGESTIONS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "accounts.sms.MemorySmsBackend"
 ALLOWED_HOSTS = ["*"]
+# Tasks run in-process in tests; the tests that need a real worker on Redis start one themselves.
+CELERY_TASK_ALWAYS_EAGER = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.execution import ExecutionResult
 
 from core.logging import request_id_var
@@ -49,10 +51,13 @@ class ErrorCodes(SchemaExtension):
             return error
         if isinstance(original, CodedError):
             return _with_code(error, str(original), original.code)
-        if error.path is None and (
+        request_level = error.path is None and (
             original is None or isinstance(original, GraphQLError | ValueError | TypeError)
-        ):
-            # Parse, validation and variable coercion errors: the client's request is at fault.
+        )
+        # Strawberry coerces some inputs (global ids) inside resolvers: still the client's error.
+        coercion = isinstance(original, StrawberryInputCoercionError | GlobalIDValueError)
+        if request_level or coercion:
+            # Parse, validation and input coercion errors: the client's request is at fault.
             message = error.message
             if not settings.GRAPHQL_FIELD_SUGGESTIONS:
                 message = _SUGGESTION_RE.sub("", message)
