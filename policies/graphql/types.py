@@ -260,7 +260,17 @@ class PolicyType(relay.Node):
         return RenewalAccountType(bank_name=account.bank_name, masked_number=account.masked_number)
 
     @strawberry_django.field(
-        only=["holder_id", "status", "effective_date", "product_id"],
+        only=[
+            "holder_id",
+            "status",
+            "effective_date",
+            "product__loanable",
+            "product__loan_ratio",
+            "product__loan_annual_rate",
+            "product__loan_term_days",
+            "product__loan_min_amount",
+            "product__cooling_off_days",
+        ],
         select_related=["product"],
         prefetch_related=[_cash_values, _live_loans, _unpaid_premiums, _open_loan_requests],
         description="What the viewer may borrow on this policy today.",
