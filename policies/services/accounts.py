@@ -99,7 +99,7 @@ def renewal_debit_authorize(*, customer, actor, policies: list[Policy], bank_acc
             summary={"policies": [p.number for p in policies], "bank_account": bank_account.masked_number},
         )
         for policy in (
-            Policy.objects.select_for_update()
+            Policy.objects.select_for_update(of=("self",))
             .select_related("renewal_account")
             .filter(pk__in=[p.pk for p in policies])
         ):

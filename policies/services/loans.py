@@ -69,7 +69,7 @@ def loan_apply(
     def run() -> dict:
         # The policy row lock serializes every loan on this policy: two requests can never
         # both fit under the maximum that only one of them fits under.
-        locked = Policy.objects.select_for_update().select_related("product").get(pk=policy.pk)
+        locked = Policy.objects.select_for_update(of=("self",)).select_related("product").get(pk=policy.pk)
         now = timezone.now()
         quote = policy_loan_quote(policy=locked, customer_id=customer.pk)
         if not quote.eligible:
@@ -142,7 +142,9 @@ def _loan_create(
 
 def loan_create_after_approval(*, request: ServicingRequest) -> PolicyLoan:
     """A reviewer approved: check the maximum again (time has passed) and start the payout."""
-    policy = Policy.objects.select_for_update().select_related("product").get(pk=request.policy_id)
+    policy = (
+        Policy.objects.select_for_update(of=("self",)).select_related("product").get(pk=request.policy_id)
+    )
     quote = policy_loan_quote(policy=policy, customer_id=request.customer_id)
     # This request itself is the open one; only the amount still has to fit.
     if request.amount > quote.headroom or quote.reason_code not in (None, "PENDING_REQUEST"):
