@@ -46,5 +46,6 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(BIN)/celery -A config.celery_app beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
+# Benchmarks need PostgreSQL: DATABASE_URL=postgres://... make bench (seeds 100,000 customers if missing).
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -15,3 +16,9 @@ urlpatterns = [
     path("healthz", healthz),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_VIEWS:
+    # Only for bench/: a plain Django view to compare GraphQL against.
+    from bench.views import my_policies_json
+
+    urlpatterns.append(path("bench/my-policies.json", my_policies_json))

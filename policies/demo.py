@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from accounts.demo import DEMO_PASSWORD, SYNTHETIC_PHONE_BASE
@@ -217,8 +218,6 @@ EXTRA_CUSTOMERS = [
 @transaction.atomic
 def seed_demo_policies(users: dict[str, User]) -> None:
     """Policies in every status for the demo customers, serviced by the demo agent."""
-    from django.utils import timezone
-
     today = business_today()
     now = timezone.now()
     products = products_seed()
@@ -432,22 +431,19 @@ def seed_synthetic_policies(count: int, *, batch_size: int = 2000, progress: boo
             for policy in new_policies:
                 years = max((today - policy.effective_date).days // 365, 1)
                 next_due = _years_before(policy.effective_date, -(years + 1))
+                overdue = policy.status == PolicyStatus.GRACE
+                # A policy in grace missed the premium due 20 days ago; the others paid last year's.
+                due = today - timedelta(days=20) if overdue else next_due
                 premiums.append(
                     PremiumDue(
                         policy=policy,
-                        due_date=_years_before(next_due, 1),
+                        due_date=_years_before(due, 1),
                         amount=policy.premium,
                         status=PremiumStatus.PAID,
                     )
                 )
-                overdue = policy.status == PolicyStatus.GRACE
                 premiums.append(
-                    PremiumDue(
-                        policy=policy,
-                        due_date=today - timedelta(days=20) if overdue else next_due,
-                        amount=policy.premium,
-                        status=PremiumStatus.DUE,
-                    )
+                    PremiumDue(policy=policy, due_date=due, amount=policy.premium, status=PremiumStatus.DUE)
                 )
                 values.extend(
                     CashValue(policy=policy, policy_year=y, amount=cash_value_for_year(policy.premium, y))
@@ -466,7 +462,66 @@ def seed_synthetic_policies(count: int, *, batch_size: int = 2000, progress: boo
             PremiumDue.objects.bulk_create(premiums, batch_size=5000)
             CashValue.objects.bulk_create(values, batch_size=5000)
             Benefit.objects.bulk_create(benefits, batch_size=5000)
+            _synthetic_loans(new_policies, today)
         created += len(new_policies)
         bar.update(len(indexes))
     bar.close()
     return created
+
+
+def _synthetic_loans(policies: list[Policy], today: date) -> None:
+    """A debit card per holder, and an active loan on every tenth policy (a fifth of its cash value)."""
+    holders = dict(
+        CustomerProfile.objects.filter(pk__in={p.holder_id for p in policies}).values_list("pk", "name")
+    )
+    accounts = BankAccount.objects.bulk_create(
+        [
+            BankAccount(
+                customer_id=holder_id,
+                bank_code="ICBC",
+                bank_name=str(BANKS["ICBC"]),
+                account_number=luhn_complete(f"6222{holder_id:011d}"),
+                holder_name=holders[holder_id],
+                verified_at=timezone.now() - timedelta(days=365),
+                added_at=timezone.now() - timedelta(days=365),
+            )
+            for holder_id in holders
+        ],
+        batch_size=5000,
+    )
+    account_of = {account.customer_id: account for account in accounts}
+    borrowing = [
+        p for p in policies if p.pk % 10 == 0 and p.product.loanable and p.status == PolicyStatus.IN_FORCE
+    ]
+    requests = ServicingRequest.objects.bulk_create(
+        [
+            ServicingRequest(
+                customer_id=p.holder_id,
+                type=RequestType.POLICY_LOAN,
+                status=RequestStatus.COMPLETED,
+                policy=p,
+            )
+            for p in borrowing
+        ],
+        batch_size=5000,
+    )
+    loans = []
+    for policy, request in zip(borrowing, requests, strict=True):
+        disbursed = today - timedelta(days=policy.pk % 170)
+        amount = to_fen(policy.premium * Decimal("0.5"))
+        loans.append(
+            PolicyLoan(
+                policy=policy,
+                request=request,
+                bank_account=account_of[policy.holder_id],
+                principal=amount,
+                outstanding_principal=amount,
+                annual_rate=policy.product.loan_annual_rate,
+                term_days=policy.product.loan_term_days,
+                status=LoanStatus.ACTIVE,
+                disbursed_on=disbursed,
+                interest_from=disbursed,
+                due_on=disbursed + timedelta(days=policy.product.loan_term_days),
+            )
+        )
+    PolicyLoan.objects.bulk_create(loans, batch_size=5000)

@@ -218,3 +218,6 @@ PAYMENTS_BACKEND = os.environ.get("PAYMENTS_BACKEND", "policies.providers.Simula
 LOAN_AUTO_APPROVE_LIMIT = 200_000
 # A payout to an account verified less than this long ago goes to a reviewer.
 PAYOUT_ACCOUNT_MIN_AGE = timedelta(hours=24)
+
+# Serves the bench-only comparison views of bench/ (never in a deployment).
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)

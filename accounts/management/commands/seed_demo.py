@@ -1,6 +1,7 @@
 """Seed the demo book (idempotent) and, with --customers N, a large synthetic book for benchmarks."""
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
 from policies.demo import seed_demo_policies, seed_synthetic_policies
@@ -25,3 +26,8 @@ class Command(BaseCommand):
                 customers, batch_size=min(batch_size, 2000), progress=not no_progress
             )
             self.stdout.write(f"synthetic policies: {policies} created")
+            if connection.vendor == "postgresql" and (created or policies):
+                # Fresh bulk loads leave the planner with empty statistics and it picks slow plans.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+                self.stdout.write("statistics refreshed (ANALYZE)")
