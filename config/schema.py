@@ -14,8 +14,10 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 from accounts.graphql import schema as accounts_schema
 from core.graphql.extensions import ErrorCodes, IntrospectionBySettings
 from core.graphql.scalars import DecimalScalar
+from elder_mode.graphql import schema as elder_schema
 from policies.graphql import mutations as policies_mutations
 from policies.graphql import queries as policies_queries
+from reminders.graphql import schema as reminders_schema
 
 
 @strawberry.type
@@ -37,8 +39,14 @@ class NodeQuery:
         return [gid.resolve_node_sync(info, required=False) for gid in ids]
 
 
-Query = merge_types("Query", (NodeQuery, accounts_schema.Query, policies_queries.Query))
-Mutation = merge_types("Mutation", (accounts_schema.Mutation, policies_mutations.Mutation))
+Query = merge_types(
+    "Query",
+    (NodeQuery, accounts_schema.Query, policies_queries.Query, elder_schema.Query, reminders_schema.Query),
+)
+Mutation = merge_types(
+    "Mutation",
+    (accounts_schema.Mutation, policies_mutations.Mutation, elder_schema.Mutation, reminders_schema.Mutation),
+)
 Subscription = merge_types("Subscription", (accounts_schema.Subscription,))
 
 schema = strawberry.Schema(

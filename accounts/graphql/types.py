@@ -1,6 +1,7 @@
 """GraphQL types of accounts: personal data leaves only masked."""
 
 from datetime import date
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 import strawberry_django
@@ -8,6 +9,9 @@ from strawberry import relay
 
 from accounts import models, selectors
 from core.masking import mask_phone
+
+if TYPE_CHECKING:
+    from elder_mode.graphql.types import AccessibilityType
 
 RoleEnum = strawberry.enum(models.Role, name="Role")
 GenderEnum = strawberry.enum(models.Gender, name="Gender")
@@ -70,6 +74,13 @@ class ViewerType(relay.Node):
     @strawberry_django.field(description="The agent profile when the viewer is an agent.")
     def agent(self) -> AgentType | None:
         return getattr(self, "agent", None)
+
+    @strawberry_django.field(description="Elder mode and presentation hints for the apps.")
+    def accessibility(self) -> Annotated["AccessibilityType", strawberry.lazy("elder_mode.graphql.types")]:
+        # The viewer is the schema's hub: it shows elder mode's type without accounts depending on it.
+        from elder_mode.graphql.types import AccessibilityType
+
+        return AccessibilityType.for_user(self)
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

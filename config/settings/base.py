@@ -221,3 +221,11 @@ PAYOUT_ACCOUNT_MIN_AGE = timedelta(hours=24)
 
 # Serves the bench-only comparison views of bench/ (never in a deployment).
 BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+
+# --- Elder mode (MIIT elder-friendly rules; DESIGN.md "Elder mode")
+ELDER_AGE = 60
+RISK_MIN_READ_SECONDS = 10
+RISK_CHALLENGE_LIFETIME = timedelta(minutes=15)
+ELDER_HOLD_AMOUNT = 50_000
+ELDER_HOLD_NEW_ACCOUNT_AGE = timedelta(hours=72)
+CALLBACK_DEADLINE = timedelta(days=5)

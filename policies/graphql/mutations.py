@@ -9,6 +9,7 @@ from strawberry.types import Info
 from accounts.models import Role
 from core.graphql.errors import UserError, returns_user_errors
 from core.graphql.permissions import has_role
+from elder_mode.graphql.types import RiskAcknowledgementInput
 from policies import models, selectors
 from policies.services import accounts as account_services
 from policies.services import benefits as benefit_services
@@ -26,6 +27,11 @@ from .types import (
 )
 
 CustomerOnly = has_role(Role.CUSTOMER)
+
+
+def _ack(input) -> str | None:
+    ack = input.risk_acknowledgement
+    return str(ack.challenge_id)[:64] if ack is not None else None
 
 
 def _request(pk: int | None):
@@ -47,6 +53,7 @@ class AddBankAccountInput:
     bank_code: str
     account_number: str
     holder_name: str
+    risk_acknowledgement: RiskAcknowledgementInput | None = None
 
 
 @strawberry.type
@@ -60,6 +67,7 @@ class AddBankAccountPayload:
 class AuthorizeRenewalDebitInput:
     policy_ids: list[relay.GlobalID]
     bank_account_id: relay.GlobalID
+    risk_acknowledgement: RiskAcknowledgementInput | None = None
 
 
 @strawberry.type
@@ -77,6 +85,7 @@ class UpdateContactInfoInput:
     otp: str | None = strawberry.field(
         default=None, description="Code sent to the new phone (requestOtp CONTACT_CHANGE)."
     )
+    risk_acknowledgement: RiskAcknowledgementInput | None = None
 
 
 @strawberry.type
@@ -91,6 +100,7 @@ class ApplyPolicyLoanInput:
     amount: Decimal
     bank_account_id: relay.GlobalID
     idempotency_key: str
+    risk_acknowledgement: RiskAcknowledgementInput | None = None
 
 
 @strawberry.type
@@ -126,6 +136,7 @@ class ClaimBenefitInput:
     benefit_id: relay.GlobalID
     bank_account_id: relay.GlobalID
     idempotency_key: str
+    risk_acknowledgement: RiskAcknowledgementInput | None = None
 
 
 @strawberry.type
@@ -159,6 +170,7 @@ class Mutation:
             bank_code=input.bank_code[:16],
             account_number=input.account_number[:64],
             holder_name=input.holder_name[:128],
+            risk_ack=_ack(input),
         )
         return AddBankAccountPayload(
             bank_account=models.BankAccount.objects.get(pk=result["bank_account"]),
@@ -177,6 +189,7 @@ class Mutation:
             actor=info.context.viewer,
             policies=policies,
             bank_account=_bank_account(info, input.bank_account_id),
+            risk_ack=_ack(input),
         )
         return AuthorizeRenewalDebitPayload(
             policies=list(models.Policy.objects.filter(pk__in=[p.pk for p in policies]).order_by("pk")),
@@ -193,6 +206,7 @@ class Mutation:
             email=input.email[:254] if input.email is not None else None,
             address=input.address[:256] if input.address is not None else None,
             otp=(input.otp or "")[:16] or None,
+            risk_ack=_ack(input),
         )
         return UpdateContactInfoPayload(request=_request(result["request"]))
 
@@ -206,6 +220,7 @@ class Mutation:
             amount=input.amount,
             bank_account=_bank_account(info, input.bank_account_id),
             idempotency_key=input.idempotency_key,
+            risk_ack=_ack(input),
         )
         loan = models.PolicyLoan.objects.filter(pk=result["loan"]).first() if result["loan"] else None
         return ApplyPolicyLoanPayload(loan=loan, request=_request(result["request"]))
@@ -247,6 +262,7 @@ class Mutation:
             benefit=resolve_scoped(benefit_qs, input.benefit_id, type_name="Benefit", field="benefitId"),
             bank_account=_bank_account(info, input.bank_account_id),
             idempotency_key=input.idempotency_key,
+            risk_ack=_ack(input),
         )
         return ClaimBenefitPayload(
             benefit=models.Benefit.objects.get(pk=result["benefit"]), request=_request(result["request"])

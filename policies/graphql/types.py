@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import strawberry
 import strawberry_django
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import get_language
 from strawberry import relay
@@ -15,7 +16,7 @@ from accounts.models import CustomerProfile
 from core.money import business_today
 from policies import models, selectors
 from policies.calculations import current_cash_value, loan_interest, loan_quote
-from policies.services.common import reason_text
+from policies.services.common import reason_text, request_sentence
 
 ProductKindEnum = strawberry.enum(models.ProductKind, name="ProductKind")
 PolicyStatusEnum = strawberry.enum(models.PolicyStatus, name="PolicyStatus")
@@ -114,6 +115,12 @@ class ServicingRequestType(relay.Node):
     @strawberry_django.field(only=["reasons"])
     def reason_codes(self) -> list[str]:
         return list(self.reasons)
+
+    @strawberry_django.field(
+        only=["type", "status", "amount", "reasons"], description="The outcome as a sentence to read aloud."
+    )
+    def read_aloud_text(self) -> str:
+        return request_sentence(self, get_language() or settings.LANGUAGE_CODE)
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

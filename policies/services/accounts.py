@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OtpPurpose, User
 from accounts.services import otp_verify, phone_validate
 from core.errors import ErrorCode, ServiceError
+from elder_mode import rules as elder_rules
+from elder_mode.models import RiskOperation
 
 from ..models import BankAccount, Policy, PolicyStatus, RequestStatus, RequestType
 from ..providers import BANKS, bank_verifier
@@ -21,7 +23,9 @@ VERIFY_FAILURES = {
 DEBIT_STATUSES = (PolicyStatus.IN_FORCE, PolicyStatus.GRACE, PolicyStatus.SUSPENDED)
 
 
-def bank_account_add(*, customer, actor, bank_code: str, account_number: str, holder_name: str) -> dict:
+def bank_account_add(
+    *, customer, actor, bank_code: str, account_number: str, holder_name: str, risk_ack: str | None = None
+) -> dict:
     """Verify the account with the bank and add it. Returns {"request": id, "bank_account": id}."""
     bank_code = (bank_code or "").strip().upper()
     number = (account_number or "").replace(" ", "")
@@ -41,6 +45,13 @@ def bank_account_add(*, customer, actor, bank_code: str, account_number: str, ho
     now = timezone.now()
     try:
         with transaction.atomic():
+            elder_rules.risk_ack_consume(
+                user=actor,
+                customer=customer,
+                operation=RiskOperation.BANK_ACCOUNT_CHANGE,
+                challenge_id=risk_ack,
+                now=now,
+            )
             account = BankAccount.objects.create(
                 customer=customer,
                 bank_code=bank_code,
@@ -73,7 +84,9 @@ def bank_account_add(*, customer, actor, bank_code: str, account_number: str, ho
     return {"request": request.pk, "bank_account": account.pk}
 
 
-def renewal_debit_authorize(*, customer, actor, policies: list[Policy], bank_account: BankAccount) -> dict:
+def renewal_debit_authorize(
+    *, customer, actor, policies: list[Policy], bank_account: BankAccount, risk_ack: str | None = None
+) -> dict:
     """Debit renewal premiums of these policies from this verified account."""
     if not policies:
         raise ServiceError(ErrorCode.INVALID, _("Choose at least one policy."), field="policyIds")
@@ -93,6 +106,13 @@ def renewal_debit_authorize(*, customer, actor, policies: list[Policy], bank_acc
                 field=f"policyIds.{index}",
             )
     with transaction.atomic():
+        elder_rules.risk_ack_consume(
+            user=actor,
+            customer=customer,
+            operation=RiskOperation.BANK_ACCOUNT_CHANGE,
+            challenge_id=risk_ack,
+            now=timezone.now(),
+        )
         request = request_open(
             customer=customer,
             type=RequestType.RENEWAL_DEBIT_AUTHORIZATION,
@@ -117,7 +137,7 @@ def renewal_debit_authorize(*, customer, actor, policies: list[Policy], bank_acc
     return {"request": request.pk}
 
 
-def contact_update(*, customer, actor, phone=None, email=None, address=None, otp=None) -> dict:
+def contact_update(*, customer, actor, phone=None, email=None, address=None, otp=None, risk_ack=None) -> dict:
     """Change phone (proved by a code sent to the new phone), email or address."""
     user: User = customer.user
     changes, before = {}, {}
@@ -143,10 +163,18 @@ def contact_update(*, customer, actor, phone=None, email=None, address=None, otp
         changes["address"], before["address"] = address, customer.address
     if not changes:
         raise ServiceError(ErrorCode.INVALID, _("Nothing to change."))
+    ack = {
+        "user": actor,
+        "customer": customer,
+        "operation": RiskOperation.CONTACT_CHANGE,
+        "challenge_id": risk_ack,
+    }
+    elder_rules.risk_ack_consume(**ack, now=timezone.now(), consume=False)
     if "phone" in changes:
-        # Verified last: a refusal above must not spend the customer's code.
+        # Verified outside the write transaction: a wrong code's attempt count must stick.
         otp_verify(phone=changes["phone"], purpose=OtpPurpose.CONTACT_CHANGE, code=otp)
     with transaction.atomic():
+        elder_rules.risk_ack_consume(**ack, now=timezone.now())
         if "phone" in changes:
             user.phone = changes["phone"]
             user.save(update_fields=["phone"])

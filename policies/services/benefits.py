@@ -7,18 +7,26 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
+from elder_mode import rules as elder_rules
+from elder_mode.models import RiskOperation
 
 from ..models import BankAccount, Benefit, BenefitStatus, RequestStatus, RequestType
 from ..providers import payments
-from .common import audit_record, idempotent, request_complete, request_decide, request_open
+from .common import audit_record, idempotent, request_complete, request_open
 from .notify import request_outcome_notify
-from .review import payout_review_reasons
+from .review import payout_route
 
 logger = logging.getLogger(__name__)
 
 
 def benefit_claim(
-    *, customer, actor, benefit: Benefit, bank_account: BankAccount, idempotency_key: str
+    *,
+    customer,
+    actor,
+    benefit: Benefit,
+    bank_account: BankAccount,
+    idempotency_key: str,
+    risk_ack: str | None = None,
 ) -> dict:
     """Claim an available benefit to a verified account. Returns {"request": id, "benefit": id}."""
     payload = {"benefit": benefit.pk, "bank_account": bank_account.pk}
@@ -34,6 +42,13 @@ def benefit_claim(
                 ErrorCode.NOT_ELIGIBLE, _("This benefit is not available to claim."), field="benefitId"
             )
         now = timezone.now()
+        elder_rules.risk_ack_consume(
+            user=actor,
+            customer=customer,
+            operation=RiskOperation.BENEFIT_PAYOUT,
+            challenge_id=risk_ack,
+            now=now,
+        )
         request = request_open(
             customer=customer,
             type=RequestType.BENEFIT_CLAIM,
@@ -41,22 +56,20 @@ def benefit_claim(
             amount=locked.amount,
             summary={"bank_account_id": bank_account.pk, "bank_account": bank_account.masked_number},
         )
-        reasons = payout_review_reasons(
-            policy=locked.policy,
-            bank_account=bank_account,
-            amount=locked.amount,
-            request_type=RequestType.BENEFIT_CLAIM,
-            now=now,
-        )
         locked.status = BenefitStatus.CLAIMED
         locked.claimed_at = now
         locked.bank_account = bank_account
         locked.request = request
         locked.save(update_fields=["status", "claimed_at", "bank_account", "request"])
-        if reasons:
-            request_decide(request, status=RequestStatus.PENDING_REVIEW, reasons=reasons, now=now)
-        else:
-            request_decide(request, status=RequestStatus.AUTO_APPROVED, now=now)
+        status = payout_route(
+            request=request,
+            customer=customer,
+            policy=locked.policy,
+            bank_account=bank_account,
+            amount=locked.amount,
+            now=now,
+        )
+        if status == RequestStatus.AUTO_APPROVED:
             benefit_payout_start(benefit=locked)
         audit_record(
             actor=actor,

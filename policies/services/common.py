@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
 from core.masking import mask_text
+from core.speech import amount_spoken, speakable
 
 from ..models import AuditEvent, IdempotencyRecord, RequestStatus, ServicingRequest
 
@@ -29,11 +30,32 @@ REASON_TEXT = {
     "COOLING_OFF": _("The policy is still in its cooling-off period."),
     "PENDING_REQUEST": _("A loan request on this policy is still being processed."),
     "BELOW_MINIMUM": _("The amount available is below the minimum loan."),
+    "PHONE_CHANGED_RECENTLY": _("The contact phone was changed in the last 7 days."),
+    "RAPID_ATTEMPTS": _("Several money transactions were attempted within 10 minutes."),
+    "HOLDER_NAME_MISMATCH": _("The bank account holder is not the customer."),
+    "ELDER_LARGE_PAYOUT": _("A payout of 50,000 yuan or more: we will call you to confirm."),
+    "ELDER_NEW_ACCOUNT": _("A payout to an account added in the last 72 hours: we will call you to confirm."),
+    "CALLBACK_REFUSED": _("You did not confirm the payout on our call."),
+    "CALLBACK_EXPIRED": _("We could not confirm the payout with you within 5 days."),
 }
 
 
 def reason_text(code: str) -> str:
     return str(REASON_TEXT.get(code, code))
+
+
+def request_sentence(request: ServicingRequest, language: str) -> str:
+    """The request's outcome in one plain sentence for a speech engine."""
+    with translation.override(language):
+        text = _("Your %(type)s request: %(status)s.") % {
+            "type": request.get_type_display(),
+            "status": request.get_status_display(),
+        }
+        if request.amount is not None:
+            text += " " + str(_("Amount: %(amount)s.") % {"amount": amount_spoken(request.amount, language)})
+        for code in request.reasons:
+            text += " " + reason_text(code)
+        return speakable(str(text), language)
 
 
 def request_open(

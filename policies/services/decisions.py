@@ -19,11 +19,7 @@ def servicing_request_approve(*, request_id: int, reviewer) -> ServicingRequest:
         if request.status != RequestStatus.PENDING_REVIEW:
             raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only requests pending review can be approved."))
         request_decide(request, status=RequestStatus.APPROVED, decided_by=reviewer)
-        if request.type == RequestType.POLICY_LOAN:
-            loan_create_after_approval(request=request)
-        elif request.type == RequestType.BENEFIT_CLAIM:
-            benefit = Benefit.objects.select_for_update().get(request=request)
-            benefit_payout_start(benefit=benefit)
+        _carry_out(request)
     return request
 
 
@@ -61,9 +57,46 @@ def servicing_request_cancel(*, request: ServicingRequest, actor) -> ServicingRe
     return request
 
 
+def _carry_out(request: ServicingRequest) -> None:
+    """An approved payout request: create and disburse the loan, or pay the claimed benefit."""
+    if request.type == RequestType.POLICY_LOAN:
+        loan_create_after_approval(request=request)
+    elif request.type == RequestType.BENEFIT_CLAIM:
+        benefit_payout_start(benefit=Benefit.objects.select_for_update().get(request=request))
+
+
 def _release_claim(request: ServicingRequest) -> None:
     """A benefit claimed by a request that will not pay becomes available again."""
     if request.type == RequestType.BENEFIT_CLAIM:
         Benefit.objects.filter(request=request, status=BenefitStatus.CLAIMED).update(
             status=BenefitStatus.AVAILABLE, claimed_at=None, bank_account=None
         )
+
+
+def held_request_release(*, request_id: int, staff) -> ServicingRequest:
+    """The customer confirmed on the callback: go on as automation would have, or to a reviewer."""
+    with transaction.atomic():
+        request = ServicingRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != RequestStatus.HELD_FOR_CALLBACK:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only held requests can be released."))
+        review = request.summary.get("review_reasons", [])
+        if review:
+            request_decide(request, status=RequestStatus.PENDING_REVIEW, reasons=review, decided_by=staff)
+            return request
+        request_decide(request, status=RequestStatus.APPROVED, decided_by=staff)
+        _carry_out(request)
+    return request
+
+
+def held_request_cancel(*, request_id: int, staff, reason: str) -> ServicingRequest:
+    """The customer refused on the callback, or nobody confirmed in time: nothing is paid."""
+    with transaction.atomic():
+        request = ServicingRequest.objects.select_for_update().get(pk=request_id)
+        if request.status != RequestStatus.HELD_FOR_CALLBACK:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only held requests can be cancelled."))
+        request_decide(
+            request, status=RequestStatus.CANCELLED, reasons=[*request.reasons, reason], decided_by=staff
+        )
+        _release_claim(request)
+        request_outcome_notify(request)
+    return request

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
 from core.money import CENT, business_today
+from elder_mode import rules as elder_rules
+from elder_mode.models import RiskOperation
 
 from ..calculations import LoanQuote, loan_quote
 from ..models import (
@@ -24,9 +26,9 @@ from ..models import (
     ServicingRequest,
 )
 from ..providers import payments
-from .common import audit_record, idempotent, reason_text, request_complete, request_decide, request_open
+from .common import audit_record, idempotent, reason_text, request_complete, request_open
 from .notify import request_outcome_notify
-from .review import payout_review_reasons
+from .review import payout_route
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +62,14 @@ def _quote_refusal(quote: LoanQuote) -> ServiceError:
 
 
 def loan_apply(
-    *, customer, actor, policy: Policy, amount: Decimal, bank_account: BankAccount, idempotency_key: str
+    *,
+    customer,
+    actor,
+    policy: Policy,
+    amount: Decimal,
+    bank_account: BankAccount,
+    idempotency_key: str,
+    risk_ack: str | None = None,
 ) -> dict:
     """Apply for a loan against a policy's cash value. Returns {"request": id, "loan": id | None}."""
     amount = amount_validate(amount)
@@ -71,6 +80,9 @@ def loan_apply(
         # both fit under the maximum that only one of them fits under.
         locked = Policy.objects.select_for_update(of=("self",)).select_related("product").get(pk=policy.pk)
         now = timezone.now()
+        elder_rules.risk_ack_consume(
+            user=actor, customer=customer, operation=RiskOperation.POLICY_LOAN, challenge_id=risk_ack, now=now
+        )
         quote = policy_loan_quote(policy=locked, customer_id=customer.pk)
         if not quote.eligible:
             raise _quote_refusal(quote)
@@ -97,18 +109,16 @@ def loan_apply(
                 "max_amount": str(quote.max_amount),
             },
         )
-        reasons = payout_review_reasons(
+        status = payout_route(
+            request=request,
+            customer=customer,
             policy=locked,
             bank_account=bank_account,
             amount=amount,
-            request_type=RequestType.POLICY_LOAN,
             now=now,
         )
         loan = None
-        if reasons:
-            request_decide(request, status=RequestStatus.PENDING_REVIEW, reasons=reasons, now=now)
-        else:
-            request_decide(request, status=RequestStatus.AUTO_APPROVED, now=now)
+        if status == RequestStatus.AUTO_APPROVED:
             loan = _loan_create(request=request, policy=locked, amount=amount, bank_account=bank_account)
         audit_record(
             actor=actor,

@@ -1,11 +1,20 @@
-"""Automatic review rules of payouts, and the automation figures shown in the admin."""
+"""Automatic review of payouts: what automation may not approve, fraud signals, elder callback
+holds, and the automation figures shown in the admin."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
+from elder_mode import rules as elder_rules
+
 from ..models import RequestStatus, RequestType, ServicingRequest
+from .common import request_decide
+
+MONEY_MOVING = (RequestType.POLICY_LOAN, RequestType.LOAN_REPAYMENT, RequestType.BENEFIT_CLAIM)
+RAPID_WINDOW = timedelta(minutes=10)
+RAPID_ATTEMPTS = 3
+PHONE_CHANGE_WINDOW = timedelta(days=7)
 
 
 def payout_review_reasons(*, policy, bank_account, amount, request_type: str, now: datetime) -> list[str]:
@@ -18,6 +27,64 @@ def payout_review_reasons(*, policy, bank_account, amount, request_type: str, no
     if policy.complaint_open:
         reasons.append("OPEN_COMPLAINT")
     return reasons
+
+
+def fraud_signals(*, customer, bank_account, now: datetime) -> list[str]:
+    """Signals of fraud on any customer's payout; each sends the request to a reviewer."""
+    signals = []
+    recent_contact_changes = ServicingRequest.objects.filter(
+        customer=customer,
+        type=RequestType.CONTACT_CHANGE,
+        status=RequestStatus.COMPLETED,
+        completed_at__gte=now - PHONE_CHANGE_WINDOW,
+    ).values_list("summary", flat=True)
+    if any("phone" in (summary or {}).get("fields", []) for summary in recent_contact_changes):
+        signals.append("PHONE_CHANGED_RECENTLY")
+    attempts = ServicingRequest.objects.filter(
+        customer=customer, type__in=MONEY_MOVING, submitted_at__gte=now - RAPID_WINDOW
+    ).count()
+    if attempts >= RAPID_ATTEMPTS:  # this request included
+        signals.append("RAPID_ATTEMPTS")
+    if bank_account.holder_name.strip() != customer.name.strip():
+        signals.append("HOLDER_NAME_MISMATCH")
+    return signals
+
+
+def payout_route(*, request: ServicingRequest, customer, policy, bank_account, amount, now: datetime) -> str:
+    """Decide a payout request: held for an elder callback, sent to review, or approved automatically.
+
+    Returns the status. A held request keeps its review reasons so that a confirmed callback
+    still goes to a reviewer when automation could not have approved it.
+    """
+    review = payout_review_reasons(
+        policy=policy, bank_account=bank_account, amount=amount, request_type=request.type, now=now
+    )
+    signals = fraud_signals(customer=customer, bank_account=bank_account, now=now)
+    holds = elder_rules.payout_hold_reasons(
+        customer=customer, amount=amount, bank_account=bank_account, now=now
+    )
+    request.summary = {**request.summary, "review_reasons": [*review, *signals]}
+    request.save(update_fields=["summary"])
+    if holds:
+        request_decide(
+            request,
+            status=RequestStatus.HELD_FOR_CALLBACK,
+            reasons=holds,
+            risk_flags=[*signals, *holds],
+            now=now,
+        )
+        elder_rules.callback_open(request=request, customer=customer, reasons=holds, amount=amount, now=now)
+    elif review or signals:
+        request_decide(
+            request,
+            status=RequestStatus.PENDING_REVIEW,
+            reasons=[*review, *signals],
+            risk_flags=signals,
+            now=now,
+        )
+    else:
+        request_decide(request, status=RequestStatus.AUTO_APPROVED, now=now)
+    return request.status
 
 
 def automation_stats(queryset=None) -> dict:

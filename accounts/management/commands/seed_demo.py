@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
+from elder_mode.demo import seed_risk_notices
 from policies.demo import seed_demo_policies, seed_synthetic_policies
 
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, customers: int, batch_size: int, no_progress: bool, **options):
         users = seed_demo_accounts()
         seed_demo_policies(users)
+        seed_risk_notices()
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
         if customers:
             created = seed_synthetic_customers(customers, batch_size=batch_size, progress=not no_progress)
