@@ -4,10 +4,13 @@ import functools
 from collections.abc import Callable
 
 import strawberry
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode as DomainErrorCode
 from core.errors import ServiceError
+from core.speech import speakable
 
 ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode", description="Why a mutation was refused.")
 
@@ -17,10 +20,20 @@ class UserError:
     field: str | None
     code: ErrorCode
     message: str
+    read_aloud_text: str = strawberry.field(description="`message` as a speech engine should read it.")
 
 
 def user_errors(exc: ServiceError) -> list[UserError]:
-    return [UserError(field=e.field, code=e.code, message=str(e.message)) for e in exc.errors]
+    language = get_language() or settings.LANGUAGE_CODE
+    return [
+        UserError(
+            field=e.field,
+            code=e.code,
+            message=str(e.message),
+            read_aloud_text=speakable(str(e.message), language),
+        )
+        for e in exc.errors
+    ]
 
 
 def returns_user_errors(payload_type: type) -> Callable:

@@ -33,14 +33,6 @@ def benefit_claim(
 
     def run() -> dict:
         locked = Benefit.objects.select_for_update(of=("self",)).select_related("policy").get(pk=benefit.pk)
-        if locked.policy.holder_id != customer.pk:
-            raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _("Only the policyholder can do this."), field="benefitId"
-            )
-        if locked.status != BenefitStatus.AVAILABLE:
-            raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _("This benefit is not available to claim."), field="benefitId"
-            )
         now = timezone.now()
         elder_rules.risk_ack_consume(
             user=actor,
@@ -49,6 +41,14 @@ def benefit_claim(
             challenge_id=risk_ack,
             now=now,
         )
+        if locked.policy.holder_id != customer.pk:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _("Only the policyholder can do this."), field="benefitId"
+            )
+        if locked.status != BenefitStatus.AVAILABLE:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _("This benefit is not available to claim."), field="benefitId"
+            )
         request = request_open(
             customer=customer,
             type=RequestType.BENEFIT_CLAIM,
