@@ -105,12 +105,14 @@ def _policy(
     account: BankAccount | None = None,
     today: date,
     next_due_status: str = PremiumStatus.DUE,
+    overdue: bool = False,
 ) -> tuple[Policy, bool]:
     """An annual-premium policy with its premium schedule (past paid, the next due) and cash values."""
     premium_amount = Decimal(premium)
     years_in_force = max((today - effective).days // 365, 0)
     next_due = _years_before(effective, -(years_in_force + 1))
-    if next_due - today > timedelta(days=365):
+    if next_due - today > timedelta(days=365) or overdue:
+        # An overdue policy missed its latest anniversary premium.
         next_due = _years_before(next_due, 1)
     policy, created = Policy.objects.get_or_create(
         number=number,
@@ -246,7 +248,8 @@ def seed_demo_policies(users: dict[str, User]) -> None:
         account=zhang_card,
         today=today,
     )
-    _loan(whole_life, zhang_card, amount="20000.00", disbursed=today - timedelta(days=60))
+    # The term ends in 12 days: a loan repayment reminder for the agent.
+    _loan(whole_life, zhang_card, amount="20000.00", disbursed=today - timedelta(days=170))
     _policy(
         number="NX2022000002",
         product=products["CI01"],
@@ -270,6 +273,7 @@ def seed_demo_policies(users: dict[str, User]) -> None:
         maturity=_years_before(today, -15),
         account=zhang_card,
         today=today,
+        overdue=True,
     )
 
     li = users["13800000002"].customer

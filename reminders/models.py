@@ -1,9 +1,90 @@
-"""The customer's in-app inbox (the reminder feed and push arrive with the reminders issue)."""
+"""The agent's reminders, the rules that raise them, the customer's inbox and settings, and the push outbox."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AgentProfile, CustomerProfile, Device
+
+
+class ReminderKind(models.TextChoices):
+    RENEWAL_PREMIUM_DUE = "RENEWAL_PREMIUM_DUE", _("Renewal premium due")
+    LOAN_REPAYMENT_DUE = "LOAN_REPAYMENT_DUE", _("Loan repayment due")
+    MATURITY_BENEFIT = "MATURITY_BENEFIT", _("Maturity benefit to collect")
+    SURVIVAL_BENEFIT = "SURVIVAL_BENEFIT", _("Survival benefit to collect")
+    LAPSE_RISK = "LAPSE_RISK", _("Lapse risk")
+    DEBIT_AUTHORIZATION_ISSUE = "DEBIT_AUTHORIZATION_ISSUE", _("Debit authorization issue")
+
+
+class ReminderStatus(models.TextChoices):
+    OPEN = "OPEN", _("Open")
+    PUSHED = "PUSHED", _("Pushed")
+    READ = "READ", _("Read by the customer")
+    RESOLVED = "RESOLVED", _("Resolved")
+    EXPIRED = "EXPIRED", _("Expired")
+
+
+LIVE_REMINDER = (ReminderStatus.OPEN, ReminderStatus.PUSHED, ReminderStatus.READ)
+
+
+class ReminderRule(models.Model):
+    """Per kind: the stages (days before the due date), whether the system pushes the last stage."""
+
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices, unique=True)
+    stages = models.JSONField(_("stages (days before due)"), default=list)
+    system_push_last_stage = models.BooleanField(_("system pushes at the last stage"), default=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class Reminder(models.Model):
+    kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
+    # Days before the due date this stage is raised at; 0 for "on or after the due date".
+    stage = models.SmallIntegerField(_("stage"))
+    policy = models.ForeignKey("policies.Policy", on_delete=models.CASCADE, related_name="reminders")
+    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="reminders")
+    agent = models.ForeignKey(
+        AgentProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    # The premium, loan or benefit the reminder is about (by kind), to check when it is resolved.
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    pushed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "kind", "due_date", "stage"], name="reminder_unique_stage"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["agent", "status", "due_date"]),
+            models.Index(fields=["kind", "status"]),
+            models.Index(fields=["customer", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.due_date} ({self.stage})"
 
 
 class Notification(models.Model):
@@ -14,6 +95,9 @@ class Notification(models.Model):
     # What the notification is about, for the app's deep link.
     subject_type = models.CharField(max_length=32, blank=True)
     subject_id = models.CharField(max_length=64, blank=True)
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
     marketing = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -25,3 +109,76 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"
+
+
+class NotificationSettings(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"notification settings of user {self.user_id}"
+
+
+class ReminderPush(models.Model):
+    """One reminder pushed to one customer, counted against the customer's daily limit."""
+
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="pushes")
+    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="+")
+    # The Shanghai day the push reaches the phone (the next morning when deferred).
+    delivery_day = models.DateField()
+    pushed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["customer", "delivery_day"])]
+
+    def __str__(self) -> str:
+        return f"push of reminder {self.reminder_id}"
+
+
+class PushStatus(models.TextChoices):
+    PENDING = "PENDING", _("Pending")
+    SENDING = "SENDING", _("Sending")
+    SENT = "SENT", _("Sent")
+    FAILED = "FAILED", _("Failed")
+    DEFERRED = "DEFERRED", _("Deferred")
+
+
+class PushMessage(models.Model):
+    """The push outbox: written in the same transaction as what caused it, drained by workers."""
+
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="push_messages")
+    kind = models.CharField(max_length=32)
+    title = models.CharField(max_length=128)
+    body = models.CharField(max_length=512)
+    data = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
+    not_before = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("push message")
+        verbose_name_plural = _("push outbox")
+        indexes = [
+            models.Index(
+                fields=["not_before"], condition=Q(status__in=["PENDING", "DEFERRED"]), name="push_due_idx"
+            ),
+            models.Index(fields=["status", "claimed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → device {self.device_id} ({self.status})"

@@ -1,11 +1,12 @@
 """The customer's inbox as they may see it: no marketing in elder mode or when they hid it."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from accounts.models import Role
 from elder_mode.presentation import presentation_hints
 from elder_mode.selectors import accessibility_for
 
-from .models import Notification
+from .models import Notification, Reminder, ReminderKind, ReminderStatus
 
 
 def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
@@ -15,3 +16,35 @@ def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[N
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-pk")
+
+
+def reminder_scope(queryset: QuerySet[Reminder], *, viewer) -> QuerySet[Reminder]:
+    """Agents see the reminders of the customers they service; staff all; customers none (they get pushes)."""
+    if viewer is None:
+        return queryset.none()
+    if viewer.role in (Role.STAFF, Role.ADMIN):
+        return queryset
+    agent = getattr(viewer, "agent", None) if viewer.role == Role.AGENT else None
+    return queryset.filter(agent=agent) if agent is not None else queryset.none()
+
+
+def reminder_summary_for_agent(*, agent, day) -> list[dict]:
+    """Open reminders and today's pushes per kind, in one query."""
+    rows = (
+        Reminder.objects.filter(agent=agent)
+        .values("kind")
+        .annotate(
+            open=Count("pk", filter=Q(status=ReminderStatus.OPEN)),
+            pushed_today=Count("pk", filter=Q(pushed_at__date=day)),
+        )
+        .order_by()
+    )
+    found = {row["kind"]: row for row in rows}
+    return [
+        {
+            "kind": kind,
+            "open": found.get(kind, {}).get("open", 0),
+            "pushed_today": found.get(kind, {}).get("pushed_today", 0),
+        }
+        for kind in ReminderKind.values
+    ]

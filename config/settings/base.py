@@ -229,3 +229,8 @@ RISK_CHALLENGE_LIFETIME = timedelta(minutes=15)
 ELDER_HOLD_AMOUNT = 50_000
 ELDER_HOLD_NEW_ACCOUNT_AGE = timedelta(hours=72)
 CALLBACK_DEADLINE = timedelta(days=5)
+
+# --- Push (firebase-admin). Without credentials or an endpoint, pushes go to the console.
+FIREBASE_PROJECT_ID = os.environ.get("FIREBASE_PROJECT_ID", "")
+# A local FCM-compatible endpoint (tests, benchmarks); production leaves it empty.
+FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "")

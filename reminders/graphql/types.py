@@ -1,12 +1,14 @@
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
+import strawberry
 import strawberry_django
 from django.conf import settings
 from django.utils.translation import get_language
 from strawberry import relay
 
 from core.speech import speakable
-from reminders import models
+from reminders import models, selectors
 
 
 @strawberry_django.type(models.Notification, name="Notification")
@@ -28,3 +30,67 @@ class NotificationType(relay.Node):
     def get_queryset(cls, queryset, info, **kwargs):
         viewer = info.context.viewer
         return queryset.filter(user=viewer) if viewer is not None else queryset.none()
+
+
+ReminderKindEnum = strawberry.enum(models.ReminderKind, name="ReminderKind")
+ReminderStatusEnum = strawberry.enum(models.ReminderStatus, name="ReminderStatus")
+
+
+@strawberry_django.type(models.Reminder, name="Reminder")
+class ReminderType(relay.Node):
+    stage: int
+    due_date: date
+    amount: Decimal | None
+    created_at: datetime
+    pushed_at: datetime | None
+    read_at: datetime | None
+    resolved_at: datetime | None
+
+    @strawberry_django.field(only=["kind"])
+    def kind(self) -> ReminderKindEnum:
+        return models.ReminderKind(self.kind)
+
+    @strawberry_django.field(only=["status"])
+    def status(self) -> ReminderStatusEnum:
+        return models.ReminderStatus(self.status)
+
+    @strawberry_django.field(
+        only=["pushed_by_id", "pushed_at"], description="Pushed by the system, not the agent."
+    )
+    def pushed_by_system(self) -> bool:
+        return self.pushed_at is not None and self.pushed_by_id is None
+
+    @strawberry_django.field(only=["policy__number"], select_related=["policy"])
+    def policy_number(self) -> str:
+        return self.policy.number
+
+    @strawberry_django.field(only=["customer__name", "customer__id"], select_related=["customer"])
+    def customer_name(self) -> str:
+        return self.customer.name
+
+    @strawberry_django.field(only=["customer_id"])
+    def customer_id(self) -> relay.GlobalID:
+        return relay.GlobalID("AgentCustomer", str(self.customer_id))
+
+    @classmethod
+    def get_queryset(cls, queryset, info, **kwargs):
+        return selectors.reminder_scope(queryset, viewer=info.context.viewer)
+
+
+@strawberry.type(name="ReminderSummary")
+class ReminderSummaryType:
+    kind: ReminderKindEnum
+    open: int
+    pushed_today: int
+
+
+@strawberry.type(name="SkippedReminder")
+class SkippedReminderType:
+    reminder: ReminderType | None
+    reminder_id: relay.GlobalID
+    reason: str = strawberry.field(description="NOT_FOUND, RESOLVED, ALREADY_PUSHED, MUTED or DAILY_LIMIT.")
+
+
+@strawberry.type(name="NotificationSettings")
+class NotificationSettingsType:
+    muted_kinds: list[ReminderKindEnum]

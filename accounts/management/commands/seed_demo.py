@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
+from core.money import business_today
 from elder_mode.demo import seed_risk_notices
 from policies.demo import seed_demo_policies, seed_synthetic_policies
+from reminders.services.scan import reminder_scan
 
 
 class Command(BaseCommand):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
         seed_demo_policies(users)
         seed_risk_notices()
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
+        if not customers:
+            # The demo agent's feed: every kind open, none pushed yet (the agent pushes in the demo).
+            result = reminder_scan(day=business_today(), system_push=False)
+            self.stdout.write(f"reminders raised: {sum(result.created.values())}")
         if customers:
             created = seed_synthetic_customers(customers, batch_size=batch_size, progress=not no_progress)
             self.stdout.write(f"synthetic customers: {created} created, {customers - created} already there")

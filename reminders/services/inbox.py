@@ -1,9 +1,11 @@
 """Writes to the customer's inbox."""
 
-from .models import Notification
+from ..models import Notification
 
 
-def notification_create(*, user, kind: str, title: str, body: str, subject=None) -> Notification:
+def notification_create(
+    *, user, kind: str, title: str, body: str, subject=None, reminder=None
+) -> Notification:
     return Notification.objects.create(
         user=user,
         kind=kind,
@@ -11,4 +13,5 @@ def notification_create(*, user, kind: str, title: str, body: str, subject=None)
         body=body,
         subject_type=type(subject).__name__ if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",
+        reminder=reminder,
     )

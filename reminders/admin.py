@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from .models import Notification, NotificationSettings, PushMessage, Reminder, ReminderRule
+
+
+@admin.register(ReminderRule)
+class ReminderRuleAdmin(admin.ModelAdmin):
+    list_display = ("kind", "stages", "system_push_last_stage", "enabled")
+    list_editable = ("system_push_last_stage", "enabled")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = (
+        "pk",
+        "kind",
+        "stage",
+        "policy",
+        "customer",
+        "agent",
+        "due_date",
+        "status",
+        "pushed_at",
+        "read_at",
+    )
+    list_filter = ("kind", "status", "agent", ("due_date", admin.DateFieldListFilter))
+    search_fields = ("policy__number", "customer__name", "agent__name", "agent__agent_code")
+    list_select_related = ("policy", "customer", "agent")
+    raw_id_fields = ("policy", "customer", "agent", "pushed_by")
+    date_hierarchy = "due_date"
+
+
+@admin.register(PushMessage)
+class PushMessageAdmin(admin.ModelAdmin):
+    list_display = ("pk", "kind", "device", "status", "attempts", "not_before", "sent_at", "last_error")
+    list_filter = ("status", "kind")
+    raw_id_fields = ("device",)
+    readonly_fields = ("provider_id", "claimed_at", "sent_at", "created_at")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("pk", "user", "kind", "title", "marketing", "created_at", "read_at")
+    list_filter = ("kind", "marketing")
+    search_fields = ("user__phone", "title")
+    raw_id_fields = ("user", "reminder")
+
+
+@admin.register(NotificationSettings)
+class NotificationSettingsAdmin(admin.ModelAdmin):
+    list_display = ("user", "muted_kinds")
+    raw_id_fields = ("user",)

@@ -1,0 +1,352 @@
+"""The daily reminder scan: raises the six kinds, resolves what has passed, pushes last stages.
+
+Set-based: each kind and stage is one INSERT … SELECT that skips existing rows (the unique
+policy/kind/due date/stage constraint makes a second run a no-op), and resolution is one UPDATE
+per kind. Only the loan-to-cash-value check walks loans in Python, batch by batch, because its
+interest and policy-year arithmetic is the calculations module's.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.fields import (
+    BigIntegerField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    SmallIntegerField,
+)
+from django.utils import timezone
+
+from policies.calculations import current_cash_value, loan_interest
+from policies.models import (
+    UNPAID_PREMIUM,
+    Benefit,
+    BenefitKind,
+    BenefitStatus,
+    CashValue,
+    LoanStatus,
+    Policy,
+    PolicyLoan,
+    PolicyStatus,
+    PremiumDue,
+    PremiumStatus,
+    Product,
+)
+
+from ..models import LIVE_REMINDER, Reminder, ReminderKind, ReminderRule, ReminderStatus
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_STAGES = {
+    ReminderKind.RENEWAL_PREMIUM_DUE: [30, 7, 1],
+    ReminderKind.LOAN_REPAYMENT_DUE: [15, 3, 0],
+    ReminderKind.MATURITY_BENEFIT: [0],
+    ReminderKind.SURVIVAL_BENEFIT: [0],
+    ReminderKind.LAPSE_RISK: [15],
+    ReminderKind.DEBIT_AUTHORIZATION_ISSUE: [30],
+}
+# LAPSE_RISK raised because loans and interest reach 90% of the cash value (not a date stage).
+LOAN_RATIO_STAGE = 90
+LOAN_RATIO_THRESHOLD = 0.9
+LIVE_POLICY = (PolicyStatus.IN_FORCE, PolicyStatus.GRACE)
+BATCH = 5000
+COLUMNS = (
+    "kind",
+    "stage",
+    "policy_id",
+    "customer_id",
+    "agent_id",
+    "due_date",
+    "subject_id",
+    "amount",
+    "status",
+    "created_at",
+)
+
+
+@dataclass
+class ScanResult:
+    created: dict = field(default_factory=dict)
+    resolved: dict = field(default_factory=dict)
+    expired: int = 0
+    system_pushed: int = 0
+
+    @property
+    def changes(self) -> int:
+        return sum(self.created.values()) + sum(self.resolved.values()) + self.expired + self.system_pushed
+
+
+def _stage_windows(stages: list[int], day: date):
+    """(stage, after, until): a stage covers due dates in (day + next lower stage, day + stage]."""
+    ordered = sorted(stages, reverse=True)
+    for index, stage in enumerate(ordered):
+        lower = ordered[index + 1] if index + 1 < len(ordered) else None
+        yield stage, (day + timedelta(days=lower) if lower is not None else None), day + timedelta(days=stage)
+
+
+def _insert(
+    queryset: QuerySet, *, kind: str, stage: int, policy: str, due: str, amount: str | None, now
+) -> int:
+    """INSERT the rows of `queryset` as reminders, skipping those that exist."""
+    rows = queryset.annotate(
+        r_kind=Value(kind, output_field=CharField()),
+        r_stage=Value(stage, output_field=SmallIntegerField()),
+        r_status=Value(ReminderStatus.OPEN, output_field=CharField()),
+        r_now=Value(now, output_field=DateTimeField()),
+        r_amount=F(amount) if amount else Value(None, output_field=DecimalField()),
+        r_subject=F("pk") if policy != "pk" else Value(None, output_field=BigIntegerField()),
+    ).values_list(
+        "r_kind",
+        "r_stage",
+        policy,
+        f"{'' if policy == 'pk' else policy.removesuffix('_id') + '__'}holder_id",
+        f"{'' if policy == 'pk' else policy.removesuffix('_id') + '__'}servicing_agent_id",
+        due,
+        "r_subject",
+        "r_amount",
+        "r_status",
+        "r_now",
+    )
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Reminder._meta.db_table} ({', '.join(COLUMNS)}) {sql} "
+            "ON CONFLICT (policy_id, kind, due_date, stage) DO NOTHING",
+            params,
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _raise_premiums_due(rule, day, now) -> int:
+    created = 0
+    for stage, after, until in _stage_windows(rule.stages, day):
+        qs = PremiumDue.objects.filter(
+            status=PremiumStatus.DUE, due_date__lte=until, policy__status__in=LIVE_POLICY
+        )
+        qs = qs.filter(due_date__gt=after if after is not None else day)
+        created += _insert(
+            qs, kind=rule.kind, stage=stage, policy="policy_id", due="due_date", amount="amount", now=now
+        )
+    return created
+
+
+def _raise_loans_due(rule, day, now) -> int:
+    created = 0
+    for stage, after, until in _stage_windows(rule.stages, day):
+        qs = PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, due_on__lte=until)
+        if after is not None:
+            qs = qs.filter(due_on__gt=after)
+        created += _insert(
+            qs,
+            kind=rule.kind,
+            stage=stage,
+            policy="policy_id",
+            due="due_on",
+            amount="outstanding_principal",
+            now=now,
+        )
+    return created
+
+
+def _raise_benefits(rule, day, now, benefit_kind) -> int:
+    qs = Benefit.objects.filter(kind=benefit_kind, status=BenefitStatus.AVAILABLE, available_from__lte=day)
+    return _insert(
+        qs, kind=rule.kind, stage=0, policy="policy_id", due="available_from", amount="amount", now=now
+    )
+
+
+def _raise_debit_issues(rule, day, now) -> int:
+    horizon = day + timedelta(days=max(rule.stages or [30]))
+    no_authorization = Q(policy__renewal_account__isnull=True) | Q(
+        policy__renewal_account__verified_at__isnull=True
+    )
+    due_soon = PremiumDue.objects.filter(
+        no_authorization,
+        status=PremiumStatus.DUE,
+        due_date__gt=day,
+        due_date__lte=horizon,
+        policy__status__in=LIVE_POLICY,
+    )
+    failed = PremiumDue.objects.filter(status=PremiumStatus.FAILED, policy__status__in=LIVE_POLICY)
+    return _insert(
+        due_soon,
+        kind=rule.kind,
+        stage=max(rule.stages or [30]),
+        policy="policy_id",
+        due="due_date",
+        amount="amount",
+        now=now,
+    ) + _insert(failed, kind=rule.kind, stage=0, policy="policy_id", due="due_date", amount="amount", now=now)
+
+
+def _raise_grace_ending(rule, day, now) -> int:
+    """Grace ends within 15 days: an unpaid premium whose grace period ends in (day, day + 15]."""
+    lead = max(rule.stages or [15])
+    created = 0
+    for product in Product.objects.all():
+        # due + grace in (day, day + lead]  ⇔  due in (day − grace, day + lead − grace]
+        qs = PremiumDue.objects.filter(
+            status__in=UNPAID_PREMIUM,
+            policy__product=product,
+            policy__status=PolicyStatus.GRACE,
+            due_date__gt=day - timedelta(days=product.grace_days),
+            due_date__lte=day + timedelta(days=lead - product.grace_days),
+        )
+        created += _insert(
+            qs, kind=rule.kind, stage=lead, policy="policy_id", due="due_date", amount="amount", now=now
+        )
+    return created
+
+
+def policies_near_cash_value(day: date) -> dict[int, date]:
+    """Live policies whose loans plus interest reach 90% of the cash value → earliest loan term end."""
+    found: dict[int, date] = {}
+    policy_ids = list(
+        PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, policy__status__in=LIVE_POLICY)
+        .values_list("policy_id", flat=True)
+        .distinct()
+        .order_by("policy_id")
+    )
+    for start in range(0, len(policy_ids), BATCH):
+        batch = policy_ids[start : start + BATCH]
+        loans: dict[int, list] = {}
+        for loan in PolicyLoan.objects.filter(policy_id__in=batch, status=LoanStatus.ACTIVE).only(
+            "policy_id",
+            "outstanding_principal",
+            "accrued_interest",
+            "annual_rate",
+            "interest_from",
+            "status",
+            "due_on",
+        ):
+            loans.setdefault(loan.policy_id, []).append(loan)
+        values: dict[int, list] = {}
+        for row in CashValue.objects.filter(policy_id__in=batch).only("policy_id", "policy_year", "amount"):
+            values.setdefault(row.policy_id, []).append(row)
+        for policy in Policy.objects.filter(pk__in=batch).only("pk", "effective_date"):
+            owed = sum(
+                loan.outstanding_principal + loan_interest(loan, day) for loan in loans.get(policy.pk, [])
+            )
+            cash_value = current_cash_value(policy, day, values.get(policy.pk, []))
+            if cash_value and owed >= cash_value * type(cash_value)(str(LOAN_RATIO_THRESHOLD)):
+                found[policy.pk] = min(loan.due_on for loan in loans[policy.pk])
+    return found
+
+
+def _raise_loan_ratio(rule, day, now, near: dict[int, date]) -> int:
+    created = 0
+    by_due: dict[date, list[int]] = {}
+    for policy_id, due in near.items():
+        by_due.setdefault(due, []).append(policy_id)
+    for due, ids in by_due.items():
+        for start in range(0, len(ids), BATCH):
+            qs = Policy.objects.filter(pk__in=ids[start : start + BATCH]).annotate(
+                r_due=Value(due, output_field=DateField())
+            )
+            created += _insert(
+                qs, kind=rule.kind, stage=LOAN_RATIO_STAGE, policy="pk", due="r_due", amount=None, now=now
+            )
+    return created
+
+
+def _resolve(day: date, now, near: dict[int, date]) -> dict:
+    """Mark reminders whose condition has passed as RESOLVED."""
+    live = Reminder.objects.filter(status__in=LIVE_REMINDER)
+    unpaid = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status__in=UNPAID_PREMIUM)
+    due_premium = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status=PremiumStatus.DUE)
+    failed_premium = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status=PremiumStatus.FAILED)
+    active_loan = PolicyLoan.objects.filter(
+        pk=OuterRef("subject_id"), status=LoanStatus.ACTIVE, due_on=OuterRef("due_date")
+    )
+    available = Benefit.objects.filter(pk=OuterRef("subject_id"), status=BenefitStatus.AVAILABLE)
+    authorized = Policy.objects.filter(pk=OuterRef("policy_id"), renewal_account__verified_at__isnull=False)
+    in_grace = Policy.objects.filter(pk=OuterRef("policy_id"), status=PolicyStatus.GRACE)
+    passed = {
+        ReminderKind.RENEWAL_PREMIUM_DUE: live.filter(kind=ReminderKind.RENEWAL_PREMIUM_DUE).exclude(
+            Exists(due_premium)
+        ),
+        ReminderKind.LOAN_REPAYMENT_DUE: live.filter(kind=ReminderKind.LOAN_REPAYMENT_DUE).exclude(
+            Exists(active_loan)
+        ),
+        ReminderKind.MATURITY_BENEFIT: live.filter(kind=ReminderKind.MATURITY_BENEFIT).exclude(
+            Exists(available)
+        ),
+        ReminderKind.SURVIVAL_BENEFIT: live.filter(kind=ReminderKind.SURVIVAL_BENEFIT).exclude(
+            Exists(available)
+        ),
+        ReminderKind.DEBIT_AUTHORIZATION_ISSUE: live.filter(
+            kind=ReminderKind.DEBIT_AUTHORIZATION_ISSUE
+        ).filter(
+            (Q(stage__gt=0) & (Exists(authorized) | ~Exists(due_premium)))
+            | (Q(stage=0) & ~Exists(failed_premium))
+        ),
+    }
+    lapse = live.filter(kind=ReminderKind.LAPSE_RISK)
+    resolved = {
+        kind: qs.update(status=ReminderStatus.RESOLVED, resolved_at=now) for kind, qs in passed.items()
+    }
+    resolved[ReminderKind.LAPSE_RISK] = lapse.exclude(stage=LOAN_RATIO_STAGE).filter(
+        ~Exists(unpaid) | ~Exists(in_grace)
+    ).update(status=ReminderStatus.RESOLVED, resolved_at=now) + lapse.filter(stage=LOAN_RATIO_STAGE).exclude(
+        policy_id__in=list(near)
+    ).update(status=ReminderStatus.RESOLVED, resolved_at=now)
+    return {str(kind): count for kind, count in resolved.items()}
+
+
+def _expire_superseded(now) -> int:
+    """An OPEN stage is superseded once a later (smaller) stage of the same reminder exists."""
+    later = Reminder.objects.filter(
+        policy_id=OuterRef("policy_id"),
+        kind=OuterRef("kind"),
+        due_date=OuterRef("due_date"),
+        stage__lt=OuterRef("stage"),
+    )
+    return (
+        Reminder.objects.filter(status=ReminderStatus.OPEN)
+        .exclude(stage=LOAN_RATIO_STAGE)
+        .filter(Exists(later))
+        .update(status=ReminderStatus.EXPIRED, resolved_at=now)
+    )
+
+
+def reminder_rules() -> dict[str, ReminderRule]:
+    rules = {rule.kind: rule for rule in ReminderRule.objects.filter(enabled=True)}
+    if not ReminderRule.objects.exists():  # before the data migration's rows, use the defaults
+        rules = {kind: ReminderRule(kind=kind, stages=stages) for kind, stages in DEFAULT_STAGES.items()}
+    return rules
+
+
+def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResult:
+    """Raise, resolve and expire reminders for business day `day`; push unpushed last stages."""
+    now = now or timezone.now()
+    rules = reminder_rules()
+    result = ScanResult()
+    near = policies_near_cash_value(day) if ReminderKind.LAPSE_RISK in rules else {}
+    raisers = {
+        ReminderKind.RENEWAL_PREMIUM_DUE: lambda r: _raise_premiums_due(r, day, now),
+        ReminderKind.LOAN_REPAYMENT_DUE: lambda r: _raise_loans_due(r, day, now),
+        ReminderKind.MATURITY_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.MATURITY),
+        ReminderKind.SURVIVAL_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.SURVIVAL),
+        ReminderKind.LAPSE_RISK: lambda r: (
+            _raise_grace_ending(r, day, now) + _raise_loan_ratio(r, day, now, near)
+        ),
+        ReminderKind.DEBIT_AUTHORIZATION_ISSUE: lambda r: _raise_debit_issues(r, day, now),
+    }
+    with transaction.atomic():
+        for kind, rule in rules.items():
+            result.created[str(kind)] = raisers[kind](rule)
+            logger.info("reminder_scan %s: %s raised %s", day, kind, result.created[str(kind)])
+        result.resolved = _resolve(day, now, near)
+        result.expired = _expire_superseded(now)
+        logger.info("reminder_scan %s: resolved %s, expired %s", day, result.resolved, result.expired)
+    if system_push:
+        from .push import reminders_push_unpushed_last_stages
+
+        result.system_pushed = reminders_push_unpushed_last_stages(rules=rules, now=now)
+        logger.info("reminder_scan %s: system pushed %s", day, result.system_pushed)
+    return result

@@ -1,0 +1,38 @@
+"""Celery wrappers for reminders and push. Senders are idempotent (claimed rows, at-least-once) and
+acknowledged late, so a worker lost mid-batch has its batch delivered again."""
+
+from celery import shared_task
+
+from core.money import business_today
+
+from .services import outbox, push, scan
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reminder_scan(day: str | None = None) -> dict:
+    from datetime import date
+
+    result = scan.reminder_scan(day=date.fromisoformat(day) if day else business_today())
+    return {
+        "created": result.created,
+        "resolved": result.resolved,
+        "expired": result.expired,
+        "pushed": result.system_pushed,
+    }
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def push_outbox_drain() -> dict:
+    return outbox.push_outbox_drain()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def push_outbox_send_due() -> dict:
+    """The periodic sender: deferred pushes at 08:00, retries when their backoff ends, stragglers."""
+    outbox.push_outbox_reap()
+    return outbox.push_outbox_drain_all()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def agent_morning_digest() -> int:
+    return push.agent_morning_digest()
