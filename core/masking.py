@@ -29,9 +29,10 @@ def mask_account_number(number: str | None) -> str:
 
 
 # Long digit runs in free text: ID numbers (18 chars, may end in X), bank cards (12-19), phones (11).
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
-_LONG_DIGITS_RE = re.compile(r"(?<!\d)\d{12,19}(?!\d)")
-_PHONE_RE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+# Digits after a decimal point are fractions (durations, amounts), never personal data.
+_ID_RE = re.compile(r"(?<![0-9A-Za-z.])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
+_LONG_DIGITS_RE = re.compile(r"(?<![\d.])\d{12,19}(?!\d)")
+_PHONE_RE = re.compile(r"(?<![\d.])(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
 def mask_text(text: str) -> str:

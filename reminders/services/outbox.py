@@ -199,6 +199,7 @@ class FcmBackend:
         m = self.messaging
         body, data = _payload_fits(message.title, message.body, message.data)
         return m.Message(
+            # The apps register FCM registration tokens; `fid` (installation ids) is not what they send.
             token=message.device.token,
             notification=m.Notification(title=message.title, body=body),
             data={**data, "kind": message.kind},

@@ -31,3 +31,9 @@ def test_log_records_are_masked():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "login by %s", ("13800000001",), None)
     MaskPersonalDataFilter().filter(record)
     assert record.getMessage() == "login by 138****0001"
+
+
+def test_fractions_are_not_mistaken_for_personal_data():
+    assert mask_text("succeeded in 0.04588234412345678s, amount 13800000001.50") == (
+        "succeeded in 0.04588234412345678s, amount 138****0001.50"
+    )

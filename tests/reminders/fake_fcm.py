@@ -1,0 +1,77 @@
+"""A local FCM-compatible HTTP endpoint (FCM HTTP v1 `messages:send`) for firebase-admin to talk to.
+
+Behaviour by token prefix: "unregistered" → 404 UNREGISTERED, "mismatch" → 403 SENDER_ID_MISMATCH,
+"invalid" → 400 INVALID_ARGUMENT, "flaky-N-" → 503 for the first N requests of that token, then 200.
+"""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def _error(status: int, code: str, fcm_code: str | None) -> dict:
+    details = (
+        [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", "errorCode": fcm_code}]
+        if fcm_code
+        else []
+    )
+    return {"error": {"code": status, "message": f"simulated {code}", "status": code, "details": details}}
+
+
+class FakeFcm:
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.attempts: dict[str, int] = {}
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                status, payload = fake.respond(self.path, dict(self.headers), body)
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def respond(self, path: str, headers: dict, body: dict) -> tuple[int, dict]:
+        token = body.get("message", {}).get("token", "")
+        with self.lock:
+            self.requests.append({"path": path, "headers": headers, "body": body})
+            self.attempts[token] = self.attempts.get(token, 0) + 1
+            attempt = self.attempts[token]
+        if token.startswith("unregistered"):
+            return 404, _error(404, "NOT_FOUND", "UNREGISTERED")
+        if token.startswith("mismatch"):
+            return 403, _error(403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH")
+        if token.startswith("invalid"):
+            return 400, _error(400, "INVALID_ARGUMENT", "INVALID_ARGUMENT")
+        if token.startswith("flaky-"):
+            failures = int(token.split("-")[1])
+            if attempt <= failures:
+                return 503, _error(503, "UNAVAILABLE", None)
+        return 200, {"name": f"projects/nuanxin-local/messages/{len(self.requests)}"}
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,89 @@
+"""With REQUIRE_SERVICES=1: a real Celery worker on Redis drains the outbox through firebase-admin."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from accounts.models import App, Device
+from config.celery_app import app as celery_app
+from reminders.models import PushMessage, PushStatus
+from reminders.services.outbox import push_enqueue
+from tests.accounts.factories import CustomerFactory
+
+from .fake_fcm import FakeFcm
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(redis_url, postgres):
+    with FakeFcm() as fcm:
+        db = connection.settings_dict
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "REDIS_URL": redis_url,
+            "FCM_ENDPOINT": fcm.url,
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            yield fcm
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def through_broker():
+    """Send tasks through Redis instead of running them in the test process."""
+    celery_app.conf.update(task_always_eager=False)
+    yield
+    celery_app.conf.update(task_always_eager=True)
+
+
+def test_a_real_worker_drains_the_outbox(worker, through_broker):
+    customer = CustomerFactory(user__phone="13800000077")
+    for index in range(3):
+        Device.objects.create(
+            user=customer.user,
+            token=f"worker-{index}",
+            token_digest=f"worker-{index}",
+            platform="ANDROID",
+            app=App.CUSTOMER_APP,
+        )
+    # Committed (transactional test): its on_commit sends the drain task through Redis to the worker.
+    push_enqueue(user_id=customer.user_id, app=App.CUSTOMER_APP, kind="TEST", title="t", body="b", data={})
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and PushMessage.objects.exclude(status=PushStatus.SENT).exists():
+        time.sleep(0.2)  # polling the outcome with a deadline, not waiting a guessed time
+    assert set(PushMessage.objects.values_list("status", flat=True)) == {PushStatus.SENT}
+    assert sorted(r["body"]["message"]["token"] for r in worker.requests) == [
+        "worker-0",
+        "worker-1",
+        "worker-2",
+    ]
