@@ -35,7 +35,7 @@ class PushMessageAdmin(admin.ModelAdmin):
     list_display = ("pk", "kind", "device", "status", "attempts", "not_before", "sent_at", "last_error")
     list_filter = ("status", "kind")
     raw_id_fields = ("device",)
-    readonly_fields = ("provider_id", "claimed_at", "sent_at", "created_at")
+    readonly_fields = ("claimed_at", "sent_at", "created_at")
 
 
 @admin.register(Notification)

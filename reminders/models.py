@@ -167,7 +167,6 @@ class PushMessage(models.Model):
     last_error = models.CharField(max_length=255, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

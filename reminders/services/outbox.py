@@ -15,6 +15,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import App, Device
@@ -38,7 +39,6 @@ DEAD_TOKEN = {"UNREGISTERED", "SENDER_ID_MISMATCH"}
 @dataclass(frozen=True)
 class SendResult:
     ok: bool
-    provider_id: str = ""
     error_code: str = ""
     error: str = ""
 
@@ -104,29 +104,25 @@ def push_outbox_drain(*, limit: int = FCM_BATCH, now: datetime | None = None) ->
     results = push_backend().send(messages)
     sent, failed, retry, dead_devices = [], [], [], set()
     for message, result in zip(messages, results, strict=True):
-        message.attempts += 1 + (SDK_STATUS_RETRIES if result.error_code in RETRYABLE else 0)
-        message.last_error = f"{result.error_code}: {result.error}"[:255] if not result.ok else ""
         if result.ok:
-            message.status, message.sent_at, message.provider_id = (
-                PushStatus.SENT,
-                now,
-                result.provider_id[:255],
-            )
-            sent.append(message)
-        elif result.error_code in DEAD_TOKEN:
-            message.status = PushStatus.FAILED
-            dead_devices.add(message.device_id)
-            failed.append(message)
-        elif result.error_code in RETRYABLE and message.attempts < MAX_ATTEMPTS:
+            sent.append(message.pk)
+            continue
+        message.attempts += 1 + (SDK_STATUS_RETRIES if result.error_code in RETRYABLE else 0)
+        message.last_error = f"{result.error_code}: {result.error}"[:255]
+        if result.error_code in RETRYABLE and message.attempts < MAX_ATTEMPTS:
             message.status, message.not_before = PushStatus.PENDING, now + retry_delay(message.attempts)
             retry.append(message)
         else:
             message.status = PushStatus.FAILED
             failed.append(message)
+            if result.error_code in DEAD_TOKEN:
+                dead_devices.add(message.device_id)
     with transaction.atomic():
-        PushMessage.objects.bulk_update(
-            messages, ["status", "attempts", "last_error", "sent_at", "provider_id", "not_before"]
+        # Successes (nearly all rows) share one UPDATE; only failures carry per-row values.
+        PushMessage.objects.filter(pk__in=sent).update(
+            status=PushStatus.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
         )
+        PushMessage.objects.bulk_update([*failed, *retry], ["status", "attempts", "last_error", "not_before"])
         if dead_devices:
             Device.objects.filter(pk__in=dead_devices).update(
                 active=False, deactivated_reason="push token rejected"
@@ -171,7 +167,7 @@ class ConsoleBackend:
                 message.title,
                 mask_text(message.body),
             )
-        return [SendResult(ok=True, provider_id=f"console-{message.pk}") for message in messages]
+        return [SendResult(ok=True) for _message in messages]
 
 
 def _payload_fits(title: str, body: str, data: dict) -> tuple[str, dict]:
@@ -228,7 +224,7 @@ class FcmBackend:
                 continue
             for response in batch.responses:
                 if response.success:
-                    results.append(SendResult(True, provider_id=response.message_id or ""))
+                    results.append(SendResult(True))
                 else:
                     results.append(
                         SendResult(

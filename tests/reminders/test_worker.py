@@ -11,11 +11,10 @@ from django.db import connection
 
 from accounts.models import App, Device
 from config.celery_app import app as celery_app
+from reminders.fake_fcm import FakeFcm
 from reminders.models import PushMessage, PushStatus
 from reminders.services.outbox import push_enqueue
 from tests.accounts.factories import CustomerFactory
-
-from .fake_fcm import FakeFcm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]

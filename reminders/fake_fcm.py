@@ -1,4 +1,6 @@
-"""A local FCM-compatible HTTP endpoint (FCM HTTP v1 `messages:send`) for firebase-admin to talk to.
+"""A local FCM-compatible HTTP endpoint (FCM HTTP v1 `messages:send`) for tests and benchmarks.
+
+Run alone with `python -m reminders.fake_fcm PORT`; it never reaches Google.
 
 Behaviour by token prefix: "unregistered" → 404 UNREGISTERED, "mismatch" → 403 SENDER_ID_MISMATCH,
 "invalid" → 400 INVALID_ARGUMENT, "flaky-N-" → 503 for the first N requests of that token, then 200.
@@ -19,7 +21,8 @@ def _error(status: int, code: str, fcm_code: str | None) -> dict:
 
 
 class FakeFcm:
-    def __init__(self):
+    def __init__(self, port: int = 0, record: bool = True):
+        self.record = record
         self.requests: list[dict] = []
         self.attempts: dict[str, int] = {}
         self.lock = threading.Lock()
@@ -42,7 +45,7 @@ class FakeFcm:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -53,7 +56,8 @@ class FakeFcm:
     def respond(self, path: str, headers: dict, body: dict) -> tuple[int, dict]:
         token = body.get("message", {}).get("token", "")
         with self.lock:
-            self.requests.append({"path": path, "headers": headers, "body": body})
+            if self.record:
+                self.requests.append({"path": path, "headers": headers, "body": body})
             self.attempts[token] = self.attempts.get(token, 0) + 1
             attempt = self.attempts[token]
         if token.startswith("unregistered"):
@@ -66,7 +70,7 @@ class FakeFcm:
             failures = int(token.split("-")[1])
             if attempt <= failures:
                 return 503, _error(503, "UNAVAILABLE", None)
-        return 200, {"name": f"projects/nuanxin-local/messages/{len(self.requests)}"}
+        return 200, {"name": f"projects/nuanxin-local/messages/{attempt}-{token[-12:]}"}
 
     def __enter__(self):
         self.thread.start()
@@ -75,3 +79,11 @@ class FakeFcm:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+if __name__ == "__main__":
+    import sys
+
+    server = FakeFcm(port=int(sys.argv[1]), record=False)
+    print(f"fake FCM on {server.url}", flush=True)
+    server.server.serve_forever()
