@@ -12,6 +12,7 @@ from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
+from chat.graphql import schema as chat_schema
 from core.graphql.extensions import ErrorCodes, IntrospectionBySettings
 from core.graphql.scalars import DecimalScalar
 from elder_mode.graphql import schema as elder_schema
@@ -41,13 +42,26 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, accounts_schema.Query, policies_queries.Query, elder_schema.Query, reminders_schema.Query),
+    (
+        NodeQuery,
+        accounts_schema.Query,
+        policies_queries.Query,
+        elder_schema.Query,
+        reminders_schema.Query,
+        chat_schema.Query,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
-    (accounts_schema.Mutation, policies_mutations.Mutation, elder_schema.Mutation, reminders_schema.Mutation),
+    (
+        accounts_schema.Mutation,
+        policies_mutations.Mutation,
+        elder_schema.Mutation,
+        reminders_schema.Mutation,
+        chat_schema.Mutation,
+    ),
 )
-Subscription = merge_types("Subscription", (accounts_schema.Subscription,))
+Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_schema.Subscription))
 
 schema = strawberry.Schema(
     query=Query,

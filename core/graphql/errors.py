@@ -75,3 +75,10 @@ class Forbidden(CodedError):
 class BadUserInput(CodedError):
     code = "BAD_USER_INPUT"
     default_message = _("The request is not valid.")
+
+
+class NotFound(CodedError):
+    """For queries and subscriptions (mutations answer NOT_FOUND in their payload)."""
+
+    code = "NOT_FOUND"
+    default_message = _("Not found.")

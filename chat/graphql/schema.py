@@ -1,0 +1,455 @@
+"""Chat for customers and the service desk: mutations over HTTP, events over websockets."""
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from strawberry import relay
+from strawberry.types import Info
+
+from accounts.models import Role, User
+from chat import events, models, selectors, services
+from core.errors import ErrorCode, ServiceError
+from core.graphql.errors import NotFound, UserError, returns_user_errors
+from core.graphql.permissions import IsAuthenticated, has_role
+from policies.graphql.ids import not_found, pk_of
+
+StaffOnly = has_role(Role.STAFF, Role.ADMIN)
+CustomerOnly = has_role(Role.CUSTOMER)
+ConversationStatusEnum = strawberry.enum(models.ConversationStatus, name="ConversationStatus")
+SenderKindEnum = strawberry.enum(models.SenderKind, name="SenderKind")
+AvailabilityEnum = strawberry.enum(models.Availability, name="Availability")
+
+
+@strawberry.enum
+class ChatEventType(Enum):
+    MESSAGE = "MESSAGE"
+    TYPING = "TYPING"
+    READ = "READ"
+    STATUS = "STATUS"
+    QUEUE_POSITION = "QUEUE_POSITION"
+
+
+@strawberry.type(name="ChatMessage")
+class ChatMessageType:
+    id: relay.GlobalID
+    seq: int
+    sender_kind: SenderKindEnum
+    body: str
+    created_at: datetime
+    bot_confidence: float | None = None
+
+    @classmethod
+    def from_model(cls, m: models.Message) -> "ChatMessageType":
+        return cls(
+            id=relay.GlobalID("ChatMessage", str(m.pk)),
+            seq=m.seq,
+            sender_kind=models.SenderKind(m.sender_kind),
+            body=m.body,
+            created_at=m.created_at,
+            bot_confidence=m.bot_confidence,
+        )
+
+
+@strawberry.type(name="Conversation")
+class ConversationType:
+    id: relay.GlobalID
+    status: ConversationStatusEnum
+    topic: str
+    queue_position: int | None
+    estimated_wait_seconds: int | None
+    last_seq: int
+    rating: int | None
+
+    @classmethod
+    def from_model(cls, c: models.Conversation) -> "ConversationType":
+        position = services.queue_position(c)
+        return cls(
+            id=relay.GlobalID("Conversation", str(c.pk)),
+            status=models.ConversationStatus(c.status),
+            topic=c.topic,
+            queue_position=position,
+            estimated_wait_seconds=services.estimated_wait_seconds(position),
+            last_seq=c.last_seq,
+            rating=c.rating,
+        )
+
+
+@strawberry.type(name="ChatEvent")
+class ChatEventPayload:
+    type: ChatEventType
+    conversation_id: relay.GlobalID
+    message: ChatMessageType | None = None
+    status: ConversationStatusEnum | None = None
+    sender_kind: SenderKindEnum | None = None
+    read_seq: int | None = None
+    queue_position: int | None = None
+    estimated_wait_seconds: int | None = None
+
+
+@strawberry.type(name="StaffEvent")
+class StaffEventPayload:
+    type: str
+    conversation_id: relay.GlobalID | None = None
+
+
+@strawberry.type(name="CannedResponse")
+class CannedResponseType:
+    id: strawberry.ID
+    title: str
+    body: str
+
+
+@strawberry.type(name="StaffPresence")
+class PresenceType:
+    status: AvailabilityEnum
+    capacity: int
+
+
+def _conversation(info: Info, gid, field: str = "conversationId") -> models.Conversation:
+    qs = selectors.conversation_scope(
+        models.Conversation.objects.select_related("customer"), viewer=info.context.viewer
+    )
+    conversation = qs.filter(pk=pk_of(gid, type_name="Conversation", field=field)).first()
+    if conversation is None:
+        raise not_found(field)
+    return conversation
+
+
+def _conversation_or_404(info: Info, gid) -> models.Conversation:
+    try:
+        return _conversation(info, gid)
+    except ServiceError as exc:
+        raise NotFound() from exc
+
+
+def _sender_kind(viewer) -> str:
+    return models.SenderKind.STAFF if selectors.is_staff(viewer) else models.SenderKind.CUSTOMER
+
+
+@strawberry.input
+class StartChatInput:
+    topic: str | None = None
+
+
+@strawberry.type
+class ConversationPayload:
+    conversation: ConversationType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class SendChatMessageInput:
+    conversation_id: relay.GlobalID
+    body: str
+    client_message_id: str | None = None
+
+
+@strawberry.type
+class SendChatMessagePayload:
+    message: ChatMessageType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class ConversationInput:
+    conversation_id: relay.GlobalID
+
+
+@strawberry.input
+class LeaveMessageInput:
+    conversation_id: relay.GlobalID
+    body: str
+    callback_phone: str
+
+
+@strawberry.input
+class MarkChatReadInput:
+    conversation_id: relay.GlobalID
+    seq: int
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool = False
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class RateChatInput:
+    conversation_id: relay.GlobalID
+    score: int
+    comment: str | None = None
+
+
+@strawberry.input
+class RateBotAnswerInput:
+    message_id: relay.GlobalID
+    helpful: bool
+
+
+@strawberry.input
+class SetAvailabilityInput:
+    status: AvailabilityEnum
+    capacity: int | None = None
+
+
+@strawberry.type
+class SetAvailabilityPayload:
+    presence: PresenceType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class TransferChatInput:
+    conversation_id: relay.GlobalID
+    to_staff_id: relay.GlobalID
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="Messages in seq order after `afterSeq`."
+    )
+    @returns_user_errors(list)
+    def chat_messages(
+        self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0, first: int = 100
+    ) -> list[ChatMessageType]:
+        conversation = _conversation(info, conversation_id)
+        rows = models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[
+            : min(first, 500)
+        ]
+        return [ChatMessageType.from_model(m) for m in rows]
+
+    @strawberry.field(permission_classes=[StaffOnly])
+    def staff_queue(self, info: Info) -> list[ConversationType]:
+        return [ConversationType.from_model(c) for c in services.queue_order()[:200]]
+
+    @strawberry.field(permission_classes=[StaffOnly])
+    def my_active_chats(self, info: Info) -> list[ConversationType]:
+        qs = models.Conversation.objects.filter(
+            assigned_staff=info.context.viewer, status=models.ConversationStatus.ACTIVE
+        )
+        return [ConversationType.from_model(c) for c in qs.order_by("assigned_at")]
+
+    @strawberry.field(permission_classes=[StaffOnly])
+    def canned_responses(self, info: Info) -> list[CannedResponseType]:
+        return [
+            CannedResponseType(id=strawberry.ID(str(r.pk)), title=r.title, body=r.body)
+            for r in models.CannedResponse.objects.filter(active=True).order_by("title")
+        ]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(permission_classes=[CustomerOnly])
+    @returns_user_errors(ConversationPayload)
+    def start_chat(self, info: Info, input: StartChatInput) -> ConversationPayload:
+        conversation = services.conversation_start(
+            customer=info.context.viewer.customer, topic=input.topic or ""
+        )
+        return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated], description="The same clientMessageId twice stores one message."
+    )
+    @returns_user_errors(SendChatMessagePayload)
+    def send_chat_message(self, info: Info, input: SendChatMessageInput) -> SendChatMessagePayload:
+        viewer = info.context.viewer
+        conversation = _conversation(info, input.conversation_id)
+        if selectors.is_staff(viewer) and conversation.assigned_staff_id != viewer.pk:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, "Accept the chat before replying.", field="conversationId"
+            )
+        message = services.message_send(
+            conversation=conversation,
+            sender=viewer,
+            kind=_sender_kind(viewer),
+            body=input.body,
+            client_message_id=input.client_message_id,
+        )
+        return SendChatMessagePayload(message=ChatMessageType.from_model(message))
+
+    @strawberry.mutation(permission_classes=[CustomerOnly])
+    @returns_user_errors(ConversationPayload)
+    def request_human_agent(self, info: Info, input: ConversationInput) -> ConversationPayload:
+        conversation = services.human_request(conversation=_conversation(info, input.conversation_id))
+        return ConversationPayload(
+            conversation=ConversationType.from_model(models.Conversation.objects.get(pk=conversation.pk))
+        )
+
+    @strawberry.mutation(permission_classes=[CustomerOnly])
+    @returns_user_errors(ConversationPayload)
+    def leave_message(self, info: Info, input: LeaveMessageInput) -> ConversationPayload:
+        conversation = _conversation(info, input.conversation_id)
+        services.leave_message(
+            conversation=conversation, body=input.body, callback_phone=input.callback_phone
+        )
+        return ConversationPayload(
+            conversation=ConversationType.from_model(models.Conversation.objects.get(pk=conversation.pk))
+        )
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(OkPayload)
+    def mark_chat_read(self, info: Info, input: MarkChatReadInput) -> OkPayload:
+        conversation = _conversation(info, input.conversation_id)
+        services.chat_read(
+            conversation=conversation, reader_kind=_sender_kind(info.context.viewer), seq=input.seq
+        )
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @returns_user_errors(OkPayload)
+    def send_typing(self, info: Info, input: ConversationInput) -> OkPayload:
+        services.chat_typing(
+            conversation=_conversation(info, input.conversation_id),
+            sender_kind=_sender_kind(info.context.viewer),
+        )
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(permission_classes=[CustomerOnly])
+    @returns_user_errors(ConversationPayload)
+    def rate_chat(self, info: Info, input: RateChatInput) -> ConversationPayload:
+        conversation = services.chat_rate(
+            conversation=_conversation(info, input.conversation_id),
+            score=input.score,
+            comment=input.comment or "",
+        )
+        return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+    @strawberry.mutation(permission_classes=[CustomerOnly])
+    @returns_user_errors(OkPayload)
+    def rate_bot_answer(self, info: Info, input: RateBotAnswerInput) -> OkPayload:
+        pk = pk_of(input.message_id, type_name="ChatMessage", field="messageId")
+        conversations = selectors.conversation_scope(
+            models.Conversation.objects.all(), viewer=info.context.viewer
+        )
+        message = models.Message.objects.filter(pk=pk, conversation__in=conversations).first()
+        if message is None:
+            raise not_found("messageId")
+        services.bot_answer_rate(message=message, helpful=input.helpful)
+        return OkPayload(ok=True)
+
+    @strawberry.mutation(permission_classes=[StaffOnly])
+    @returns_user_errors(SetAvailabilityPayload)
+    def set_availability(self, info: Info, input: SetAvailabilityInput) -> SetAvailabilityPayload:
+        presence = services.availability_set(
+            user=info.context.viewer, status=input.status.value, capacity=input.capacity
+        )
+        return SetAvailabilityPayload(
+            presence=PresenceType(status=models.Availability(presence.status), capacity=presence.capacity)
+        )
+
+    @strawberry.mutation(permission_classes=[StaffOnly])
+    @returns_user_errors(ConversationPayload)
+    def accept_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
+        conversation = services.chat_accept(
+            user=info.context.viewer, conversation=_conversation(info, input.conversation_id)
+        )
+        return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+    @strawberry.mutation(permission_classes=[StaffOnly])
+    @returns_user_errors(ConversationPayload)
+    def transfer_chat(self, info: Info, input: TransferChatInput) -> ConversationPayload:
+        to_pk = pk_of(input.to_staff_id, type_name="Viewer", field="toStaffId")
+        to_user = User.objects.filter(pk=to_pk, role__in=(Role.STAFF, Role.ADMIN)).first()
+        if to_user is None:
+            raise not_found("toStaffId")
+        conversation = services.chat_transfer(
+            user=info.context.viewer, conversation=_conversation(info, input.conversation_id), to_user=to_user
+        )
+        return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+    @strawberry.mutation(permission_classes=[StaffOnly])
+    @returns_user_errors(ConversationPayload)
+    def close_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
+        conversation = services.chat_close(
+            conversation=_conversation(info, input.conversation_id),
+            reason="STAFF_CLOSED",
+            by=info.context.viewer,
+        )
+        return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+
+def _event(event: dict) -> ChatEventPayload:
+    kind = ChatEventType(event["type"])
+    payload = ChatEventPayload(
+        type=kind, conversation_id=relay.GlobalID("Conversation", str(event["conversation_id"]))
+    )
+    if kind is ChatEventType.MESSAGE:
+        payload.message = ChatMessageType(
+            id=relay.GlobalID("ChatMessage", str(event["message_id"])),
+            seq=event["seq"],
+            sender_kind=models.SenderKind(event["sender_kind"]),
+            body=event["body"],
+            created_at=datetime.fromisoformat(event["created_at"]),
+            bot_confidence=event.get("bot_confidence"),
+        )
+    elif kind is ChatEventType.STATUS:
+        payload.status = models.ConversationStatus(event["status"])
+    elif kind in (ChatEventType.TYPING, ChatEventType.READ):
+        payload.sender_kind = models.SenderKind(event["sender_kind"])
+        payload.read_seq = event.get("seq")
+    elif kind is ChatEventType.QUEUE_POSITION:
+        payload.queue_position = event["queue_position"]
+        payload.estimated_wait_seconds = event["estimated_wait_seconds"]
+    return payload
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated], description="Replays messages after `afterSeq`, then streams."
+    )
+    async def chat_events(
+        self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0
+    ) -> AsyncGenerator[ChatEventPayload, None]:
+        conversation = await database_sync_to_async(_conversation_or_404)(info, conversation_id)
+        ws = info.context.request
+        # Listen first, then replay: nothing sent in between is lost, and replayed seqs are not repeated.
+        async with ws.listen_to_channel(
+            "chat.event", groups=[events.conversation_group(conversation.pk)]
+        ) as live:
+            replay = await database_sync_to_async(
+                lambda: list(
+                    models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by(
+                        "seq"
+                    )
+                )
+            )()
+            last_seq = after_seq
+            for message in replay:
+                last_seq = message.seq
+                yield _event(services.message_event(message))
+            async for item in live:
+                event = item["event"]
+                if event["type"] == "MESSAGE":
+                    if event["seq"] <= last_seq:
+                        continue
+                    last_seq = event["seq"]
+                yield _event(event)
+
+    @strawberry.subscription(
+        permission_classes=[StaffOnly], description="Assignments to me and queue changes."
+    )
+    async def staff_events(self, info: Info) -> AsyncGenerator[StaffEventPayload, None]:
+        viewer = info.context.viewer
+        ws = info.context.request
+        async with ws.listen_to_channel(
+            "chat.event", groups=[events.staff_group(viewer.pk), events.STAFF_ALL]
+        ) as live:
+            async for item in live:
+                event = item["event"]
+                conversation = event.get("conversation_id")
+                yield StaffEventPayload(
+                    type=event["type"],
+                    conversation_id=relay.GlobalID("Conversation", str(conversation))
+                    if conversation
+                    else None,
+                )
+
+
+__all__ = ["Mutation", "Query", "Subscription", "sync_to_async"]

@@ -1,0 +1,175 @@
+"""Conversations with the bot and the service desk, their gap-free message log, staff presence,
+the FAQ the bot answers from, canned responses and messages left outside service hours."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CustomerProfile
+
+
+class ConversationStatus(models.TextChoices):
+    BOT = "BOT", _("With the bot")
+    QUEUED = "QUEUED", _("Waiting for a person")
+    ACTIVE = "ACTIVE", _("With a person")
+    CLOSED = "CLOSED", _("Closed")
+    LEFT_MESSAGE = "LEFT_MESSAGE", _("Message left")
+
+
+class Conversation(models.Model):
+    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(
+        _("status"), max_length=14, choices=ConversationStatus.choices, default=ConversationStatus.BOT
+    )
+    topic = models.CharField(_("topic"), max_length=64, blank=True)
+    assigned_staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_chats",
+    )
+    # Elderly customers first (1), then everyone else (0); within a priority, the oldest wait first.
+    priority = models.SmallIntegerField(_("priority"), default=0)
+    last_seq = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_staff_reply_at = models.DateTimeField(null=True, blank=True)
+    last_customer_activity_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(_("close reason"), max_length=32, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        indexes = [
+            models.Index(fields=["status", "-priority", "queued_at"], name="chat_queue_idx"),
+            models.Index(fields=["assigned_staff", "status"]),
+            models.Index(fields=["customer", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="chat_rating_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"conversation {self.pk} ({self.status})"
+
+
+class SenderKind(models.TextChoices):
+    CUSTOMER = "CUSTOMER", _("Customer")
+    BOT = "BOT", _("Bot")
+    STAFF = "STAFF", _("Staff")
+    SYSTEM = "SYSTEM", _("System")
+
+
+class Message(models.Model):
+    """Stored before it is broadcast; `seq` numbers a conversation's messages 1, 2, 3… without gaps."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    seq = models.PositiveIntegerField()
+    sender_kind = models.CharField(max_length=8, choices=SenderKind.choices)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    # NULL, not "", for messages without a client id: the partial unique constraint ignores them.
+    client_message_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    created_at = models.DateTimeField(default=timezone.now)
+    bot_confidence = models.FloatField(null=True, blank=True)
+    faq = models.ForeignKey("FaqEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    helpful = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "seq"], name="message_seq_unique"),
+            models.UniqueConstraint(
+                fields=["conversation", "sender", "client_message_id"],
+                condition=Q(client_message_id__isnull=False),
+                name="message_client_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}#{self.seq}"
+
+
+class Availability(models.TextChoices):
+    ONLINE = "ONLINE", _("Online")
+    AWAY = "AWAY", _("Away")
+    OFFLINE = "OFFLINE", _("Offline")
+
+
+class StaffPresence(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presence")
+    status = models.CharField(max_length=8, choices=Availability.choices, default=Availability.OFFLINE)
+    capacity = models.PositiveSmallIntegerField(default=3)
+    last_assigned_at = models.DateTimeField(null=True, blank=True)
+    dialects = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff presence")
+        verbose_name_plural = _("staff presence")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.status}"
+
+
+class FaqEntry(models.Model):
+    question_zh = models.CharField(_("question (Chinese)"), max_length=200)
+    question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    variants = models.TextField(_("other wordings, one per line"), blank=True)
+    keywords = models.CharField(_("keywords, comma separated"), max_length=300, blank=True)
+    answer_zh = models.TextField(_("answer (Chinese)"))
+    answer_en = models.TextField(_("answer (English)"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("FAQ entry")
+        verbose_name_plural = _("FAQ")
+
+    def __str__(self) -> str:
+        return self.question_zh
+
+
+class CannedResponse(models.Model):
+    title = models.CharField(_("title"), max_length=64)
+    body = models.TextField(_("body"))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned response")
+        verbose_name_plural = _("canned responses")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LeftMessage(models.Model):
+    """Outside service hours: a message with a callback number that staff follow up."""
+
+    conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="left_message")
+    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="left_messages")
+    body = models.TextField()
+    callback_phone = models.CharField(max_length=11)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("left message")
+        verbose_name_plural = _("left messages")
+
+    def __str__(self) -> str:
+        return f"left message of conversation {self.conversation_id}"

@@ -1,0 +1,475 @@
+"""Chat actions. Messages get their `seq` under the conversation's row lock, are stored, and only
+then broadcast (on commit), so a subscriber replaying from its last seq loses nothing."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.services import phone_validate
+from core.errors import ErrorCode, ServiceError
+from elder_mode.selectors import customer_is_elderly
+
+from . import events
+from .bot import CONFIDENT, bot_answer, wants_human
+from .models import (
+    Availability,
+    Conversation,
+    ConversationStatus,
+    LeftMessage,
+    Message,
+    SenderKind,
+    StaffPresence,
+)
+
+SERVICE_FROM, SERVICE_UNTIL = time(8, 0), time(21, 0)
+IDLE_AFTER = timedelta(minutes=10)
+AVERAGE_HANDLE_SECONDS = 240
+MAX_BODY = 2000
+OPEN = (ConversationStatus.BOT, ConversationStatus.QUEUED, ConversationStatus.ACTIVE)
+
+
+def in_service_hours(now: datetime) -> bool:
+    return SERVICE_FROM <= timezone.localtime(now).time() < SERVICE_UNTIL
+
+
+def message_event(message: Message) -> dict:
+    return {
+        "type": "MESSAGE",
+        "conversation_id": message.conversation_id,
+        "message_id": message.pk,
+        "seq": message.seq,
+        "sender_kind": message.sender_kind,
+        "body": message.body,
+        "created_at": message.created_at.isoformat(),
+        "bot_confidence": message.bot_confidence,
+    }
+
+
+def _append(
+    conversation: Conversation, *, kind: str, body: str, sender=None, client_message_id=None, **fields
+) -> Message:
+    """Append a message to a conversation whose row this transaction has locked."""
+    conversation.last_seq += 1
+    conversation.save(update_fields=["last_seq"])
+    message = Message.objects.create(
+        conversation=conversation,
+        seq=conversation.last_seq,
+        sender_kind=kind,
+        sender=sender,
+        body=body,
+        client_message_id=client_message_id,
+        **fields,
+    )
+    events.send_on_commit(events.conversation_group(conversation.pk), message_event(message))
+    return message
+
+
+def _status_event(conversation: Conversation) -> None:
+    events.send_on_commit(
+        events.conversation_group(conversation.pk),
+        {"type": "STATUS", "conversation_id": conversation.pk, "status": conversation.status},
+    )
+
+
+def _locked(conversation_id: int) -> Conversation:
+    return Conversation.objects.select_for_update().get(pk=conversation_id)
+
+
+def conversation_start(*, customer, topic: str = "") -> Conversation:
+    with transaction.atomic():
+        conversation = Conversation.objects.create(customer=customer, topic=(topic or "")[:64])
+        conversation = _locked(conversation.pk)
+        with translation.override(settings.LANGUAGE_CODE):
+            greeting = _(
+                'Hello, I am Nuanxin\'s assistant. Ask me about loans, repayments, benefits or your policies; say "转人工" for a person.'
+            )
+        _append(conversation, kind=SenderKind.BOT, body=greeting)
+    return conversation
+
+
+def message_send(
+    *, conversation: Conversation, sender, kind: str, body: str, client_message_id: str | None
+) -> Message:
+    """Store a message once per client id; a customer's message to the bot gets the bot's answer."""
+    body = (body or "").strip()
+    if not body or len(body) > MAX_BODY:
+        raise ServiceError(
+            ErrorCode.INVALID, _lazy("A message must have 1 to 2000 characters."), field="body"
+        )
+    client_message_id = (client_message_id or "").strip()[:64] or None
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if client_message_id:
+            existing = Message.objects.filter(
+                conversation=conversation, sender=sender, client_message_id=client_message_id
+            ).first()
+            if existing is not None:
+                return existing
+        if conversation.status not in OPEN:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+            )
+        message = _append(
+            conversation, kind=kind, body=body, sender=sender, client_message_id=client_message_id
+        )
+        if kind == SenderKind.CUSTOMER:
+            conversation.last_customer_activity_at = now
+            conversation.save(update_fields=["last_customer_activity_at"])
+            if conversation.status == ConversationStatus.BOT:
+                _bot_reply(conversation, body, now)
+        elif kind == SenderKind.STAFF and conversation.first_staff_reply_at is None:
+            conversation.first_staff_reply_at = now
+            conversation.save(update_fields=["first_staff_reply_at"])
+    return message
+
+
+def _bot_reply(conversation: Conversation, text: str, now: datetime) -> None:
+    events.send_on_commit(
+        events.conversation_group(conversation.pk),
+        {"type": "TYPING", "conversation_id": conversation.pk, "sender_kind": "BOT"},
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        if wants_human(text):
+            if in_service_hours(now):
+                _queue(conversation, now)
+            else:
+                # Not an error here: the customer's message is kept and the bot explains.
+                _append(
+                    conversation,
+                    kind=SenderKind.BOT,
+                    body=_(
+                        "Our service desk works 08:00 to 21:00. Please leave a message with a callback number."
+                    ),
+                )
+            return
+        answer = bot_answer(text)
+        if answer.faq is not None and answer.confidence >= CONFIDENT:
+            _append(
+                conversation,
+                kind=SenderKind.BOT,
+                body=answer.faq.answer_zh,
+                faq=answer.faq,
+                bot_confidence=answer.confidence,
+            )
+        else:
+            _append(
+                conversation,
+                kind=SenderKind.BOT,
+                body=_(
+                    'Sorry, I am not sure I understood. Say "转人工" and a person from our service desk will help.'
+                ),
+                bot_confidence=answer.confidence,
+            )
+
+
+def human_request(*, conversation: Conversation, now: datetime | None = None) -> Conversation:
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status in (ConversationStatus.QUEUED, ConversationStatus.ACTIVE):
+            return conversation
+        if conversation.status not in OPEN:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+            )
+        _queue(conversation, now)
+    return conversation
+
+
+def _queue(conversation: Conversation, now: datetime) -> None:
+    if not in_service_hours(now):
+        raise ServiceError(
+            ErrorCode.OUTSIDE_SERVICE_HOURS,
+            _lazy("Our service desk works 08:00 to 21:00. Please leave a message with a callback number."),
+            field="conversationId",
+        )
+    conversation.status = ConversationStatus.QUEUED
+    conversation.queued_at = now
+    conversation.priority = 1 if customer_is_elderly(conversation.customer) else 0
+    conversation.save(update_fields=["status", "queued_at", "priority"])
+    _append(
+        conversation,
+        kind=SenderKind.SYSTEM,
+        body=_("You are in the queue for a person from our service desk."),
+    )
+    _status_event(conversation)
+    transaction.on_commit(lambda: conversations_assign())
+
+
+def leave_message(*, conversation: Conversation, body: str, callback_phone: str) -> LeftMessage:
+    body = (body or "").strip()
+    if not body or len(body) > MAX_BODY:
+        raise ServiceError(
+            ErrorCode.INVALID, _lazy("A message must have 1 to 2000 characters."), field="body"
+        )
+    phone = phone_validate(callback_phone, field="callbackPhone")
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status not in (ConversationStatus.BOT, ConversationStatus.QUEUED):
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+            )
+        try:
+            with transaction.atomic():
+                left = LeftMessage.objects.create(
+                    conversation=conversation, customer=conversation.customer, body=body, callback_phone=phone
+                )
+        except IntegrityError:
+            raise ServiceError(
+                ErrorCode.DUPLICATE_REQUEST, _lazy("You have already left a message.")
+            ) from None
+        conversation.status = ConversationStatus.LEFT_MESSAGE
+        conversation.save(update_fields=["status"])
+        _append(conversation, kind=SenderKind.CUSTOMER, body=body, sender=conversation.customer.user)
+        _status_event(conversation)
+    return left
+
+
+# --- Queue and assignment ----------------------------------------------------------------------------
+
+
+def queue_order():
+    return Conversation.objects.filter(status=ConversationStatus.QUEUED).order_by(
+        "-priority", "queued_at", "pk"
+    )
+
+
+def queue_position(conversation: Conversation) -> int | None:
+    if conversation.status != ConversationStatus.QUEUED:
+        return None
+    ahead = Conversation.objects.filter(status=ConversationStatus.QUEUED).filter(
+        Q(priority__gt=conversation.priority)
+        | Q(priority=conversation.priority, queued_at__lt=conversation.queued_at)
+        | Q(priority=conversation.priority, queued_at=conversation.queued_at, pk__lt=conversation.pk)
+    )
+    return ahead.count() + 1
+
+
+def estimated_wait_seconds(position: int | None) -> int | None:
+    if position is None:
+        return None
+    online = StaffPresence.objects.filter(status=Availability.ONLINE).count() or 1
+    return int(position * AVERAGE_HANDLE_SECONDS / online)
+
+
+def _free_staff():
+    """Online staff with room, the one idle longest first."""
+    return (
+        StaffPresence.objects.filter(status=Availability.ONLINE)
+        .annotate(
+            active=Count(
+                "user__assigned_chats", filter=Q(user__assigned_chats__status=ConversationStatus.ACTIVE)
+            )
+        )
+        .filter(active__lt=F("capacity"))
+        .order_by(F("last_assigned_at").asc(nulls_first=True), "pk")
+    )
+
+
+def conversations_assign(now: datetime | None = None) -> int:
+    """Give queued chats to free staff until one of them runs out; tell the rest their new position."""
+    now = now or timezone.now()
+    assigned = 0
+    while True:
+        with transaction.atomic():
+            presence = _free_staff().first()
+            if presence is None:
+                break
+            presence = StaffPresence.objects.select_for_update().get(pk=presence.pk)
+            conversation = queue_order().select_for_update(skip_locked=True).first()
+            if conversation is None:
+                break
+            _assign(conversation, presence.user, now)
+            presence.last_assigned_at = now
+            presence.save(update_fields=["last_assigned_at"])
+            assigned += 1
+    _queue_positions_broadcast()
+    return assigned
+
+
+def _assign(conversation: Conversation, staff_user, now: datetime) -> None:
+    conversation.status = ConversationStatus.ACTIVE
+    conversation.assigned_staff = staff_user
+    conversation.assigned_at = now
+    conversation.save(update_fields=["status", "assigned_staff", "assigned_at"])
+    name = getattr(getattr(staff_user, "staff", None), "name", "") or staff_user.display_name
+    with translation.override(settings.LANGUAGE_CODE):
+        _append(
+            conversation,
+            kind=SenderKind.SYSTEM,
+            body=_("%(name)s from our service desk is here to help.") % {"name": name},
+        )
+    _status_event(conversation)
+    events.send_on_commit(
+        events.staff_group(staff_user.pk), {"type": "ASSIGNED", "conversation_id": conversation.pk}
+    )
+    events.send_on_commit(events.STAFF_ALL, {"type": "QUEUE_CHANGED"})
+
+
+def _queue_positions_broadcast() -> None:
+    online = StaffPresence.objects.filter(status=Availability.ONLINE).count() or 1
+    for position, pk in enumerate(queue_order().values_list("pk", flat=True), start=1):
+        events.send_on_commit(
+            events.conversation_group(pk),
+            {
+                "type": "QUEUE_POSITION",
+                "conversation_id": pk,
+                "queue_position": position,
+                "estimated_wait_seconds": int(position * AVERAGE_HANDLE_SECONDS / online),
+            },
+        )
+
+
+def availability_set(*, user, status: str, capacity: int | None = None) -> StaffPresence:
+    """Going offline returns the staff member's chats to the front of the queue."""
+    if status not in Availability.values:
+        raise ServiceError(ErrorCode.INVALID, _lazy("Unknown availability."), field="status")
+    if capacity is not None and not 1 <= capacity <= 10:
+        raise ServiceError(ErrorCode.INVALID, _lazy("Capacity must be 1 to 10."), field="capacity")
+    now = timezone.now()
+    with transaction.atomic():
+        presence, _created = StaffPresence.objects.select_for_update().get_or_create(user=user)
+        presence.status = status
+        if capacity is not None:
+            presence.capacity = capacity
+        presence.save()
+        if status == Availability.OFFLINE:
+            for conversation in Conversation.objects.select_for_update().filter(
+                assigned_staff=user, status=ConversationStatus.ACTIVE
+            ):
+                conversation.status = ConversationStatus.QUEUED
+                conversation.assigned_staff = None
+                # Back to the front: a priority above every waiting customer.
+                conversation.priority = 2
+                conversation.queued_at = conversation.queued_at or now
+                conversation.save(update_fields=["status", "assigned_staff", "priority", "queued_at"])
+                with translation.override(settings.LANGUAGE_CODE):
+                    _append(
+                        conversation,
+                        kind=SenderKind.SYSTEM,
+                        body=_("We are finding you another person; you are first in line."),
+                    )
+                _status_event(conversation)
+        transaction.on_commit(lambda: conversations_assign())
+    return presence
+
+
+def chat_accept(*, user, conversation: Conversation) -> Conversation:
+    """A staff member takes a queued chat from the queue themself."""
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status != ConversationStatus.QUEUED:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("This chat is no longer waiting."), field="conversationId"
+            )
+        _assign(conversation, user, timezone.now())
+        StaffPresence.objects.filter(user=user).update(last_assigned_at=timezone.now())
+        transaction.on_commit(_queue_positions_broadcast)
+    return conversation
+
+
+def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status != ConversationStatus.ACTIVE or conversation.assigned_staff_id != user.pk:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE,
+                _lazy("Only your active chats can be transferred."),
+                field="conversationId",
+            )
+        if not StaffPresence.objects.filter(user=to_user, status=Availability.ONLINE).exists():
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("That colleague is not online."), field="toStaffId"
+            )
+        _assign(conversation, to_user, timezone.now())
+    return conversation
+
+
+def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversation:
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status not in OPEN:
+            return conversation
+        if by is not None and conversation.assigned_staff_id not in (None, by.pk):
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _lazy("Only your active chats can be closed."), field="conversationId"
+            )
+        conversation.status = ConversationStatus.CLOSED
+        conversation.closed_at = timezone.now()
+        conversation.close_reason = reason
+        conversation.save(update_fields=["status", "closed_at", "close_reason"])
+        with translation.override(settings.LANGUAGE_CODE):
+            _append(
+                conversation,
+                kind=SenderKind.SYSTEM,
+                body=_("This chat has ended. How did we do? Please rate it from 1 to 5."),
+            )
+        _status_event(conversation)
+        events.send_on_commit(events.STAFF_ALL, {"type": "QUEUE_CHANGED"})
+        transaction.on_commit(lambda: conversations_assign())
+    return conversation
+
+
+def chats_close_idle(now: datetime | None = None) -> int:
+    """Chats whose customer has been silent for 10 minutes are closed."""
+    now = now or timezone.now()
+    idle = Conversation.objects.filter(
+        status__in=OPEN, last_customer_activity_at__lte=now - IDLE_AFTER
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(idle):
+        chat_close(conversation=Conversation(pk=pk), reason="IDLE")
+        closed += 1
+    return closed
+
+
+def chat_rate(*, conversation: Conversation, score: int, comment: str = "") -> Conversation:
+    if not 1 <= score <= 5:
+        raise ServiceError(ErrorCode.INVALID, _lazy("Rate from 1 to 5."), field="score")
+    with transaction.atomic():
+        conversation = _locked(conversation.pk)
+        if conversation.status != ConversationStatus.CLOSED:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE,
+                _lazy("You can rate a chat once it has ended."),
+                field="conversationId",
+            )
+        conversation.rating = score
+        conversation.rating_comment = (comment or "")[:500]
+        conversation.save(update_fields=["rating", "rating_comment"])
+    return conversation
+
+
+def bot_answer_rate(*, message: Message, helpful: bool) -> Message:
+    if message.sender_kind != SenderKind.BOT:
+        raise ServiceError(
+            ErrorCode.INVALID, _lazy("Only the bot's answers can be rated."), field="messageId"
+        )
+    Message.objects.filter(pk=message.pk).update(helpful=helpful)
+    message.helpful = helpful
+    return message
+
+
+def chat_read(*, conversation: Conversation, reader_kind: str, seq: int) -> None:
+    events.send_on_commit(
+        events.conversation_group(conversation.pk),
+        {
+            "type": "READ",
+            "conversation_id": conversation.pk,
+            "sender_kind": reader_kind,
+            "seq": min(seq, conversation.last_seq),
+        },
+    )
+
+
+def chat_typing(*, conversation: Conversation, sender_kind: str) -> None:
+    events.send_on_commit(
+        events.conversation_group(conversation.pk),
+        {"type": "TYPING", "conversation_id": conversation.pk, "sender_kind": sender_kind},
+    )
