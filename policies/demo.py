@@ -511,7 +511,8 @@ def _synthetic_loans(policies: list[Policy], today: date) -> None:
     )
     loans = []
     for policy, request in zip(borrowing, requests, strict=True):
-        disbursed = today - timedelta(days=policy.pk % 170)
+        # Spread over the whole term, so some terms end within the reminder stages.
+        disbursed = today - timedelta(days=(policy.pk // 10) % 182)
         amount = to_fen(policy.premium * Decimal("0.5"))
         loans.append(
             PolicyLoan(

@@ -81,9 +81,41 @@ class FakeFcm:
         self.server.server_close()
 
 
+async def _serve_fast(port: int) -> None:
+    """Standalone mode for benchmarks: an asyncio keep-alive server answering every send with 200,
+    lean enough that the sender, not the endpoint, is what gets measured."""
+    import asyncio
+
+    count = 0
+
+    async def handle(reader, writer):
+        nonlocal count
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":", 1)[1])
+                await reader.readexactly(length)
+                count += 1
+                body = b'{"name": "projects/nuanxin-local/messages/%d"}' % count
+                writer.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                    % (len(body), body)
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
+    print(f"fake FCM on http://127.0.0.1:{port}", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
 if __name__ == "__main__":
+    import asyncio
     import sys
 
-    server = FakeFcm(port=int(sys.argv[1]), record=False)
-    print(f"fake FCM on {server.url}", flush=True)
-    server.server.serve_forever()
+    asyncio.run(_serve_fast(int(sys.argv[1])))
