@@ -70,9 +70,9 @@ def bot_answer(text: str, entries: list[FaqEntry] | None = None) -> BotAnswer:
         wordings = [entry.question_zh, entry.question_en, *entry.variants.splitlines()]
         similarity = max((_score(query, w) for w in wordings if w.strip()), default=0.0)
         keywords = [k.strip().lower() for k in entry.keywords.replace("，", ",").split(",") if k.strip()]
-        hits = sum(1 for k in keywords if k in text.lower())
-        keyword_share = min(hits / 2, 1.0) if keywords else 0.0
-        score = 0.7 * similarity + 0.3 * keyword_share
+        # A keyword of the entry in the question is strong evidence; wording similarity does the rest.
+        keyword_hit = 1.0 if any(k in text.lower() for k in keywords) else 0.0
+        score = 0.75 * similarity + 0.25 * keyword_hit
         if score > best_score:
             best, best_score = entry, score
     return BotAnswer(best, round(best_score, 3))

@@ -214,11 +214,10 @@ class Query:
     @strawberry.field(
         permission_classes=[IsAuthenticated], description="Messages in seq order after `afterSeq`."
     )
-    @returns_user_errors(list)
     def chat_messages(
         self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0, first: int = 100
     ) -> list[ChatMessageType]:
-        conversation = _conversation(info, conversation_id)
+        conversation = _conversation_or_404(info, conversation_id)
         rows = models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[
             : min(first, 500)
         ]

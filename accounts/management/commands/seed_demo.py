@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
+from chat.demo import seed_chat
 from core.money import business_today
 from elder_mode.demo import seed_risk_notices
 from policies.demo import seed_demo_policies, seed_synthetic_policies
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         users = seed_demo_accounts()
         seed_demo_policies(users)
         seed_risk_notices()
+        seed_chat()
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
         if not customers:
             # The demo agent's feed: every kind open, none pushed yet (the agent pushes in the demo).

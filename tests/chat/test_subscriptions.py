@@ -1,0 +1,144 @@
+"""chatEvents over graphql-transport-ws: replay from afterSeq, then live; nothing lost, nothing twice."""
+
+import itertools
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+from strawberry import relay
+
+from accounts import services as account_services
+from chat import services
+from chat.models import Conversation, ConversationStatus, SenderKind
+from config.asgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+EVENTS = """
+subscription E($id: ID!, $after: Int!) {
+  chatEvents(conversationId: $id, afterSeq: $after) { type message { seq senderKind body } status queuePosition }
+}
+"""
+STAFF_EVENTS = "subscription { staffEvents { type conversationId } }"
+_ids = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+async def _close_thread_connections():
+    yield
+    await database_sync_to_async(connections.close_all)()
+
+
+def _token(user) -> str:
+    return account_services._session_start(user=user, client_ip="127.0.0.1", user_agent="test").access_token
+
+
+@pytest.fixture
+def chat(customer, staff_a):
+    conversation = services.conversation_start(customer=customer)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
+    )
+    conversation.refresh_from_db()
+    return conversation, _token(customer.user), staff_a.user
+
+
+async def _subscribe(token: str, query: str, variables: dict):
+    ws = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    connected, _ = await ws.connect()
+    assert connected
+    await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    assert (await ws.receive_json_from(timeout=5))["type"] == "connection_ack"
+    await ws.send_json_to(
+        {"id": str(next(_ids)), "type": "subscribe", "payload": {"query": query, "variables": variables}}
+    )
+    return ws
+
+
+async def _next_event(ws) -> dict:
+    message = await ws.receive_json_from(timeout=5)
+    assert message["type"] == "next", message
+    return message["payload"]["data"]
+
+
+def _send(conversation, sender, body):
+    return services.message_send(
+        conversation=conversation, sender=sender, kind=SenderKind.STAFF, body=body, client_message_id=None
+    )
+
+
+async def test_replays_after_seq_then_streams_live(chat):
+    conversation, token, staff = chat
+    for n in range(3):
+        await database_sync_to_async(_send)(conversation, staff, f"m{n}")  # seqs 2, 3, 4
+    gid = str(relay.GlobalID("Conversation", str(conversation.pk)))
+
+    ws = await _subscribe(token, EVENTS, {"id": gid, "after": 2})
+    replayed = [(await _next_event(ws))["chatEvents"]["message"]["seq"] for _ in range(2)]
+    await database_sync_to_async(_send)(conversation, staff, "live")
+    live = (await _next_event(ws))["chatEvents"]
+
+    assert replayed == [3, 4]
+    assert (live["type"], live["message"]["seq"], live["message"]["body"]) == ("MESSAGE", 5, "live")
+    await ws.disconnect()
+
+
+async def test_500_messages_with_the_connection_dropped_every_50_lose_nothing(chat):
+    conversation, token, staff = chat
+    gid = str(relay.GlobalID("Conversation", str(conversation.pk)))
+    received: list[int] = []
+    last_seq = 0
+    sent = 0
+    for _round in range(10):
+        ws = await _subscribe(token, EVENTS, {"id": gid, "after": last_seq})
+        # Half of the round arrives while connected…
+        for _ in range(25):
+            await database_sync_to_async(_send)(conversation, staff, f"n{sent}")
+            sent += 1
+        expected_last = conversation.last_seq + sent
+        while last_seq < expected_last:
+            event = (await _next_event(ws))["chatEvents"]
+            if event["type"] == "MESSAGE":
+                received.append(event["message"]["seq"])
+                last_seq = event["message"]["seq"]
+        # …then the connection drops and the other half is sent while nobody listens.
+        await ws.disconnect()
+        for _ in range(25):
+            await database_sync_to_async(_send)(conversation, staff, f"n{sent}")
+            sent += 1
+    ws = await _subscribe(token, EVENTS, {"id": gid, "after": last_seq})
+    total = conversation.last_seq + sent
+    while last_seq < total:
+        event = (await _next_event(ws))["chatEvents"]
+        received.append(event["message"]["seq"])
+        last_seq = event["message"]["seq"]
+    await ws.disconnect()
+
+    assert sent == 500
+    assert received == list(range(1, total + 1))  # the greeting, then all 500: 0 lost, 0 duplicated, in order
+
+
+async def test_staff_events_announce_assignments(customer, staff_a):
+    token = await database_sync_to_async(_token)(staff_a.user)
+    ws = await _subscribe(token, STAFF_EVENTS, {})
+    await database_sync_to_async(services.availability_set)(user=staff_a.user, status="ONLINE", capacity=2)
+    conversation = await database_sync_to_async(services.conversation_start)(customer=customer)
+    await database_sync_to_async(services.human_request)(conversation=conversation)
+    events = [(await _next_event(ws))["staffEvents"] for _ in range(2)]
+    assert {e["type"] for e in events} == {"ASSIGNED", "QUEUE_CHANGED"}
+    await ws.disconnect()
+
+
+async def test_another_customers_conversation_is_refused(chat, elder):
+    conversation, _token_owner, _staff = chat
+    intruder = await database_sync_to_async(_token)(elder.user)
+    ws = await _subscribe(
+        intruder, EVENTS, {"id": str(relay.GlobalID("Conversation", str(conversation.pk))), "after": 0}
+    )
+    foreign = await ws.receive_json_from(timeout=5)
+    await ws.disconnect()
+    ws = await _subscribe(intruder, EVENTS, {"id": str(relay.GlobalID("Conversation", "999999")), "after": 0})
+    missing = await ws.receive_json_from(timeout=5)
+    await ws.disconnect()
+
+    assert foreign["payload"] == missing["payload"] == {"data": None, "errors": [{"message": "未找到。"}]}
