@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema worker beat bench messages seed migrate venv
+.PHONY: run test lint schema worker beat bench messages seed migrate venv browser
 
 venv: $(STAMP)
 
@@ -39,6 +39,10 @@ schema: $(STAMP)
 messages: $(STAMP)
 	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Debian's Chromium for the console's browser test (root; CI runs it too).
+browser:
+	bash scripts/install-browser.sh
 
 worker: $(STAMP)
 	$(BIN)/celery -A config.celery_app worker --loglevel=INFO

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from chat.views import console as chat_console
 from config.schema import schema
 from core.graphql.views import NuanxinGraphQLView
 from core.views import healthz
@@ -15,6 +16,7 @@ urlpatterns = [
     path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema, allow_queries_via_get=False))),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
+    path("console/", chat_console, name="chat-console"),
 ]
 
 if settings.BENCH_VIEWS:

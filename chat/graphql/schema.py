@@ -103,6 +103,12 @@ class CannedResponseType:
     body: str
 
 
+@strawberry.type(name="Colleague")
+class ColleagueType:
+    id: relay.GlobalID
+    name: str
+
+
 @strawberry.type(name="StaffPresence")
 class PresenceType:
     status: AvailabilityEnum
@@ -233,6 +239,16 @@ class Query:
             assigned_staff=info.context.viewer, status=models.ConversationStatus.ACTIVE
         )
         return [ConversationType.from_model(c) for c in qs.order_by("assigned_at")]
+
+    @strawberry.field(permission_classes=[StaffOnly], description="Online colleagues to transfer a chat to.")
+    def staff_colleagues(self, info: Info) -> list[ColleagueType]:
+        presences = models.StaffPresence.objects.filter(status=models.Availability.ONLINE).exclude(
+            user=info.context.viewer
+        )
+        return [
+            ColleagueType(id=relay.GlobalID("Viewer", str(p.user_id)), name=p.user.display_name)
+            for p in presences.select_related("user").order_by("user__display_name")
+        ]
 
     @strawberry.field(permission_classes=[StaffOnly])
     def canned_responses(self, info: Info) -> list[CannedResponseType]:
