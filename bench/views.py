@@ -27,7 +27,7 @@ def my_policies_json(request):
     policies = (
         Policy.objects.filter(holder=user.customer)
         .select_related("product", "renewal_account")
-        .prefetch_related(*selectors.policy_prefetches(on=today), "benefits")
+        .prefetch_related(*selectors.policy_prefetches(), "benefits")
         .order_by("effective_date", "pk")[:20]
     )
     rows = []
@@ -36,7 +36,7 @@ def my_policies_json(request):
             p,
             on=today,
             customer_id=user.customer.pk,
-            cash_values=p.cash_values.all(),
+            cash_values=p.cash_value_rows,
             loans=p.live_loans,
             premiums=p.unpaid_premiums,
             has_open_loan_request=bool(p.open_loan_requests),
@@ -55,7 +55,7 @@ def my_policies_json(request):
                 "effectiveDate": p.effective_date.isoformat(),
                 "premium": _d(p.premium),
                 "sumAssured": _d(p.sum_assured),
-                "cashValue": _d(current_cash_value(p, today, p.cash_values.all())),
+                "cashValue": _d(current_cash_value(p, today, p.cash_value_rows)),
                 "nextPremium": premium
                 and {
                     "dueDate": premium.due_date.isoformat(),

@@ -9,6 +9,7 @@ from .models import (
     UNPAID_PREMIUM,
     BankAccount,
     Benefit,
+    CashValue,
     LoanStatus,
     Policy,
     PolicyLoan,
@@ -88,19 +89,35 @@ def customers_of_agent(*, viewer: User, search: str | None = None) -> QuerySet[C
     return qs.order_by("name", "pk")
 
 
-def policy_prefetches(*, on) -> list:
+def live_loans_prefetch() -> Prefetch:
+    return Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans")
+
+
+def unpaid_premiums_prefetch() -> Prefetch:
+    return Prefetch(
+        "premiums",
+        queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date"),
+        to_attr="unpaid_premiums",
+    )
+
+
+def open_loan_requests_prefetch() -> Prefetch:
+    return Prefetch(
+        "servicing_requests",
+        queryset=ServicingRequest.objects.filter(type=RequestType.POLICY_LOAN, status__in=OPEN_REQUEST),
+        to_attr="open_loan_requests",
+    )
+
+
+def cash_values_prefetch() -> Prefetch:
+    return Prefetch("cash_values", queryset=CashValue.objects.all(), to_attr="cash_value_rows")
+
+
+def policy_prefetches() -> list[Prefetch]:
     """What a policy list needs to quote loans and show next premiums without a query per policy."""
     return [
-        Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans"),
-        Prefetch(
-            "premiums",
-            queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date"),
-            to_attr="unpaid_premiums",
-        ),
-        Prefetch(
-            "servicing_requests",
-            queryset=ServicingRequest.objects.filter(type=RequestType.POLICY_LOAN, status__in=OPEN_REQUEST),
-            to_attr="open_loan_requests",
-        ),
-        "cash_values",
+        live_loans_prefetch(),
+        unpaid_premiums_prefetch(),
+        open_loan_requests_prefetch(),
+        cash_values_prefetch(),
     ]

@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from . import services  # noqa: F401  (the package, so that module paths below resolve)
 from .services import benefits, jobs, loans
 
 

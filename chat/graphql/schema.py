@@ -5,7 +5,6 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from strawberry import relay
 from strawberry.types import Info
@@ -465,6 +464,3 @@ class Subscription:
                     if conversation
                     else None,
                 )
-
-
-__all__ = ["Mutation", "Query", "Subscription", "sync_to_async"]

@@ -3,7 +3,7 @@
 import json
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from strawberry.django.views import GraphQLView
 
@@ -50,6 +50,3 @@ class NuanxinGraphQLView(GraphQLView):
                 response.content.decode() or _("The request is not valid."), response.status_code
             )
         return response
-
-
-__all__ = ["HttpResponse", "NuanxinGraphQLView"]

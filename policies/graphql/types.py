@@ -6,7 +6,6 @@ from decimal import Decimal
 import strawberry
 import strawberry_django
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.translation import get_language
 from strawberry import relay
 from strawberry.types import Info
@@ -186,34 +185,21 @@ class BenefitType(relay.Node):
         return selectors.benefit_scope(queryset, viewer=info.context.viewer)
 
 
+# Optimizer hints take callables; each returns the selectors' Prefetch for a fresh queryset.
 def _live_loans(info):
-    return Prefetch(
-        "loans",
-        queryset=models.PolicyLoan.objects.filter(status__in=selectors.LIVE_LOAN),
-        to_attr="live_loans",
-    )
+    return selectors.live_loans_prefetch()
 
 
 def _unpaid_premiums(info):
-    return Prefetch(
-        "premiums",
-        queryset=models.PremiumDue.objects.filter(status__in=models.UNPAID_PREMIUM).order_by("due_date"),
-        to_attr="unpaid_premiums",
-    )
+    return selectors.unpaid_premiums_prefetch()
 
 
 def _open_loan_requests(info):
-    return Prefetch(
-        "servicing_requests",
-        queryset=models.ServicingRequest.objects.filter(
-            type=models.RequestType.POLICY_LOAN, status__in=models.OPEN_REQUEST
-        ),
-        to_attr="open_loan_requests",
-    )
+    return selectors.open_loan_requests_prefetch()
 
 
 def _cash_values(info):
-    return Prefetch("cash_values", queryset=models.CashValue.objects.all(), to_attr="cash_value_rows")
+    return selectors.cash_values_prefetch()
 
 
 @strawberry_django.type(models.Policy, name="Policy")

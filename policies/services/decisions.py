@@ -49,10 +49,11 @@ def servicing_request_cancel(*, request: ServicingRequest, actor) -> ServicingRe
                 ErrorCode.NOT_ELIGIBLE, _("This request has already been decided."), field="requestId"
             )
         request_decide(
-            request, status=RequestStatus.CANCELLED, reasons=[*request.reasons, "CUSTOMER_CANCELLED"]
+            request,
+            status=RequestStatus.CANCELLED,
+            reasons=[*request.reasons, "CUSTOMER_CANCELLED"],
+            decided_by=actor,
         )
-        request.decided_by = actor
-        request.save(update_fields=["decided_by"])
         _release_claim(request)
     return request
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import App, Device
+from accounts.models import Device
 from core.masking import mask_text
 
 from ..models import PushMessage, PushStatus
@@ -324,13 +324,3 @@ def push_backend():
     if settings.FIREBASE_CREDENTIALS or settings.FCM_ENDPOINT:
         return FcmBackend()
     return ConsoleBackend()
-
-
-__all__ = [
-    "App",
-    "push_backend",
-    "push_enqueue",
-    "push_outbox_drain",
-    "push_outbox_drain_all",
-    "push_outbox_reap",
-]

@@ -5,24 +5,19 @@ Debian's chromium (installed by .ci/run, or `make browser`)."""
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from strawberry import relay
 
 from accounts import services as account_services
 from chat import services
 from chat.models import Conversation, ConversationStatus
 from tests.conftest import REQUIRE_SERVICES
+from tests.servers import asgi_servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,41 +36,8 @@ def server(postgres):
         if REQUIRE_SERVICES:
             pytest.fail("chromium is required (REQUIRE_SERVICES=1); .ci/run installs it")
         pytest.skip("needs chromium (make browser)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "config.asgi:application",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)  # waiting for the server to listen, bounded by the deadline
-    yield port
-    process.terminate()
-    process.wait(timeout=30)
+    with asgi_servers(1) as (port,):
+        yield port
 
 
 def _customer_listener(
