@@ -9,7 +9,8 @@ RULES = {
     "MATURITY_BENEFIT": ([0], False),
     "SURVIVAL_BENEFIT": ([0], False),
     "LAPSE_RISK": ([15], True),
-    "DEBIT_AUTHORIZATION_ISSUE": ([30], True),
+    # Raised 30 days ahead for the agent; if still unpushed 7 days ahead, the system pushes it.
+    "DEBIT_AUTHORIZATION_ISSUE": ([30, 7], True),
 }
 TASKS = [
     # name, task, crontab (minute, hour) or None for every minute

@@ -48,7 +48,7 @@ DEFAULT_STAGES = {
     ReminderKind.MATURITY_BENEFIT: [0],
     ReminderKind.SURVIVAL_BENEFIT: [0],
     ReminderKind.LAPSE_RISK: [15],
-    ReminderKind.DEBIT_AUTHORIZATION_ISSUE: [30],
+    ReminderKind.DEBIT_AUTHORIZATION_ISSUE: [30, 7],
 }
 # LAPSE_RISK raised because loans and interest reach 90% of the cash value (not a date stage).
 LOAN_RATIO_STAGE = 90
@@ -161,27 +161,28 @@ def _raise_benefits(rule, day, now, benefit_kind) -> int:
 
 
 def _raise_debit_issues(rule, day, now) -> int:
-    horizon = day + timedelta(days=max(rule.stages or [30]))
+    """A premium due soon without a verified debit account (by stage), or a debit that failed (stage 0)."""
     no_authorization = Q(policy__renewal_account__isnull=True) | Q(
         policy__renewal_account__verified_at__isnull=True
     )
-    due_soon = PremiumDue.objects.filter(
-        no_authorization,
-        status=PremiumStatus.DUE,
-        due_date__gt=day,
-        due_date__lte=horizon,
-        policy__status__in=LIVE_POLICY,
-    )
+    created = 0
+    for stage, after, until in _stage_windows(rule.stages or [30], day):
+        due_soon = PremiumDue.objects.filter(
+            no_authorization, status=PremiumStatus.DUE, due_date__lte=until, policy__status__in=LIVE_POLICY
+        ).filter(due_date__gt=after if after is not None else day)
+        created += _insert(
+            due_soon,
+            kind=rule.kind,
+            stage=stage,
+            policy="policy_id",
+            due="due_date",
+            amount="amount",
+            now=now,
+        )
     failed = PremiumDue.objects.filter(status=PremiumStatus.FAILED, policy__status__in=LIVE_POLICY)
-    return _insert(
-        due_soon,
-        kind=rule.kind,
-        stage=max(rule.stages or [30]),
-        policy="policy_id",
-        due="due_date",
-        amount="amount",
-        now=now,
-    ) + _insert(failed, kind=rule.kind, stage=0, policy="policy_id", due="due_date", amount="amount", now=now)
+    return created + _insert(
+        failed, kind=rule.kind, stage=0, policy="policy_id", due="due_date", amount="amount", now=now
+    )
 
 
 def _raise_grace_ending(rule, day, now) -> int:

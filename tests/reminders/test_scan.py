@@ -185,3 +185,10 @@ def test_daily_scan_is_scheduled():
         "reminders.tasks.push_outbox_send_due",
         "reminders.tasks.agent_morning_digest",
     } <= tasks
+
+
+@pytest.mark.parametrize(("days_left", "stage"), [(30, 30), (8, 30), (7, 7), (1, 7)])
+def test_debit_authorization_issue_stages(owner, days_left, stage):
+    PremiumFactory(policy=PolicyFactory(holder=owner), due_date=DAY + timedelta(days=days_left))
+    _scan()
+    assert [r[0] for r in _reminders("DEBIT_AUTHORIZATION_ISSUE")] == [stage]
