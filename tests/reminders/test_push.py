@@ -181,7 +181,9 @@ def test_system_pushes_the_last_stage_the_agent_did_not_push(owner, agent, accou
     PremiumFactory(policy=left_alone, due_date=date(2026, 11, 29))
     BenefitFactory(policy=left_alone)  # benefits have no last-stage push by default
     reminder_scan(day=DAY, system_push=False)
-    Reminder.objects.filter(policy=pushed_by_agent).update(status=ReminderStatus.PUSHED, pushed_at=DAY)
+    Reminder.objects.filter(policy=pushed_by_agent).update(
+        status=ReminderStatus.PUSHED, pushed_at=datetime(2026, 11, 21, 10, 0, tzinfo=SHANGHAI)
+    )
 
     with time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI), tick=False):
         result = reminder_scan(day=date(2026, 11, 28))
