@@ -5,7 +5,7 @@ from decimal import Decimal
 import strawberry
 from django.conf import settings
 from strawberry import relay
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import MaxTokensLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
@@ -13,7 +13,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
 from chat.graphql import schema as chat_schema
-from core.graphql.extensions import ErrorCodes, IntrospectionBySettings
+from core.graphql.extensions import ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.scalars import DecimalScalar
 from elder_mode.graphql import schema as elder_schema
 from policies.graphql import mutations as policies_mutations
@@ -71,9 +71,10 @@ schema = strawberry.Schema(
     extensions=[
         ErrorCodes,
         IntrospectionBySettings,
-        lambda: QueryDepthLimiter(max_depth=settings.GRAPHQL_MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        QueryLimitsBySettings,
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        # Validation results per (document, rules): the apps repeat the same documents.
+        lambda: ValidationCache(maxsize=256),
         DjangoOptimizerExtension,
     ],
 )

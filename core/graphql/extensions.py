@@ -1,5 +1,6 @@
 """Schema extensions: error codes and masking, and introspection switched by settings."""
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from graphql.error import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_validator
+from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.types.execution import ExecutionResult
 
@@ -65,6 +68,23 @@ class ErrorCodes(SchemaExtension):
         request_id = request_id_var.get()
         logger.error("unexpected GraphQL error at %s", error.path, exc_info=original)
         return _with_code(error, _("Internal error."), "INTERNAL", requestId=request_id)
+
+
+@functools.cache
+def _limit_rules(max_depth: int, max_aliases: int) -> tuple:
+    # One rule class per limit value, so ValidationCache (keyed by document and rules) can hit.
+    return (depth_validator(max_depth, None), alias_validator(max_aliases))
+
+
+class QueryLimitsBySettings(SchemaExtension):
+    """Depth (fragments included) and alias limits from settings, checked during validation."""
+
+    def on_operation(self) -> Iterator[None]:
+        self.execution_context.validation_rules = (
+            *self.execution_context.validation_rules,
+            *_limit_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES),
+        )
+        yield
 
 
 class IntrospectionBySettings(SchemaExtension):
