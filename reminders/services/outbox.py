@@ -91,7 +91,13 @@ def _claim(*, limit: int, now: datetime) -> list[PushMessage]:
             .values_list("pk", flat=True)[:limit]
         )
         PushMessage.objects.filter(pk__in=ids).update(status=PushStatus.SENDING, claimed_at=now)
-    return list(PushMessage.objects.filter(pk__in=ids).select_related("device").order_by("pk"))
+    # Only what a send and its outcome need: this runs for every message at full rate.
+    return list(
+        PushMessage.objects.filter(pk__in=ids)
+        .select_related("device")
+        .only("pk", "kind", "title", "body", "data", "attempts", "device_id", "device__token")
+        .order_by("pk")
+    )
 
 
 def push_outbox_drain(*, limit: int = FCM_BATCH, now: datetime | None = None) -> dict:
