@@ -32,6 +32,7 @@ def candidates(count: int) -> list[tuple[str, str, str]]:
     from strawberry import relay
 
     from accounts.services import _session_start
+    from core.money import business_today
     from policies.models import BankAccount, LoanStatus, Policy, PolicyLoan, PolicyStatus
 
     live = PolicyLoan.objects.filter(
