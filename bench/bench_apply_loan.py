@@ -38,8 +38,15 @@ def candidates(count: int) -> list[tuple[str, str, str]]:
     live = PolicyLoan.objects.filter(
         policy=OuterRef("pk"), status__in=(LoanStatus.ACTIVE, LoanStatus.DISBURSING)
     )
+    # Customers under 60: the elderly first read anti-fraud notices for at least 10 seconds.
+    today = business_today()
     policies = (
-        Policy.objects.filter(status=PolicyStatus.IN_FORCE, product__loanable=True, number__startswith="SY")
+        Policy.objects.filter(
+            status=PolicyStatus.IN_FORCE,
+            product__loanable=True,
+            number__startswith="SY",
+            holder__birth_date__gt=today.replace(year=today.year - 60),
+        )
         .exclude(Exists(live))
         .select_related("holder__user")
         .order_by("pk")[: count * 2]
