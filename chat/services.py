@@ -297,7 +297,9 @@ def _assign(conversation: Conversation, staff_user, now: datetime) -> None:
     conversation.status = ConversationStatus.ACTIVE
     conversation.assigned_staff = staff_user
     conversation.assigned_at = now
-    conversation.save(update_fields=["status", "assigned_staff", "assigned_at"])
+    # Waiting in the queue is not being idle: the customer's clock starts when a person arrives.
+    conversation.last_customer_activity_at = now
+    conversation.save(update_fields=["status", "assigned_staff", "assigned_at", "last_customer_activity_at"])
     name = getattr(getattr(staff_user, "staff", None), "name", "") or staff_user.display_name
     with translation.override(settings.LANGUAGE_CODE):
         _append(
@@ -417,10 +419,11 @@ def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversat
 
 
 def chats_close_idle(now: datetime | None = None) -> int:
-    """Chats whose customer has been silent for 10 minutes are closed."""
+    """Chats whose customer has been silent for 10 minutes are closed; never one waiting in the queue."""
     now = now or timezone.now()
     idle = Conversation.objects.filter(
-        status__in=OPEN, last_customer_activity_at__lte=now - IDLE_AFTER
+        status__in=(ConversationStatus.BOT, ConversationStatus.ACTIVE),
+        last_customer_activity_at__lte=now - IDLE_AFTER,
     ).values_list("pk", flat=True)
     closed = 0
     for pk in list(idle):

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import CustomerProfile, Role
+from core.errors import ServiceError
 from core.graphql.errors import Forbidden
 from core.graphql.permissions import has_role
 from core.money import ZERO
@@ -89,7 +90,7 @@ class Query:
             for gid in loan_ids:
                 try:
                     pks.append(pk_of(gid, type_name="PolicyLoan", field="loanIds"))
-                except Exception:  # noqa: S112
+                except ServiceError:
                     continue
             qs = qs.filter(pk__in=pks)
         rows = repayment_quote(loans=list(qs.order_by("pk")))

@@ -267,3 +267,17 @@ def test_admin_shows_transcripts_and_figures(customer, staff_a, clock):
         f"/admin/chat/conversation/{Conversation.objects.order_by('pk').first().pk}/change/"
     ).content.decode()
     assert "贷款怎么还" in detail
+
+
+def test_waiting_in_the_queue_is_not_idle(customer, staff_a, clock):
+    client = _client("13800000081")
+    cid = _start(client)
+    client(HUMAN, {"id": cid})
+    clock.shift(timedelta(minutes=30))
+    assert chats_close_idle() == 0 and Conversation.objects.get().status == "QUEUED"
+
+    a = _client("13700000081")
+    a(AVAILABILITY, {"s": "ONLINE", "c": 1})  # assigned now, after 30 minutes in the queue
+    assert chats_close_idle() == 0 and Conversation.objects.get().status == "ACTIVE"
+    clock.shift(timedelta(minutes=10))
+    assert chats_close_idle() == 1
