@@ -8,14 +8,13 @@ received) and how many were lost. Goal (issue 6): p99 <= 50 ms, nothing lost.
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import ROOT, _free_port, manage, percentile, production_env
+from bench.harness import manage, percentile, production_env, server
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "2000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
@@ -149,36 +148,8 @@ def main() -> None:
         "seed_demo", "--customers", str(max(SUBSCRIBERS, int(os.environ.get("BENCH_CUSTOMERS", "100000"))))
     )
     tokens, staff_token, gids = setup()
-    ports = [_free_port(), _free_port()]
-    servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                "--ws-max-queue",
-                "64",
-            ],
-            cwd=ROOT,
-            env=production_env(),
-        )
-        for port in ports
-    ]
-    try:
-        time.sleep(3)
-        asyncio.run(run(ports[0], ports[1], tokens, staff_token, gids))
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
+    with server() as port_a, server() as port_b:
+        asyncio.run(run(port_a, port_b, tokens, staff_token, gids))
 
 
 if __name__ == "__main__":

@@ -241,9 +241,8 @@ def test_admin_shows_transcripts_and_figures(customer, staff_a, clock):
     bot_only = _client("13800000081")
     cid = _start(bot_only)
     _send(bot_only, cid, "贷款怎么还")
-    chats_close_idle_at = clock
-    chats_close_idle_at.shift(timedelta(minutes=10))
-    chats_close_idle()
+    clock.shift(timedelta(minutes=10))
+    assert chats_close_idle() == 1
     a = _client("13700000081")
     a(AVAILABILITY, {"s": "ONLINE", "c": 1})
     helped = _client("13800000081")
