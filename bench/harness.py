@@ -77,7 +77,11 @@ def server(workers: int = 1):
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # open websockets can hold a graceful shutdown
+            process.kill()
+            process.wait()
 
 
 class Client:

@@ -1,8 +1,6 @@
 """Chat events over the channel layer, sent only after the data they describe is committed."""
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import transaction
+from core.broadcast import group_send_on_commit
 
 STAFF_ALL = "chat.staff"
 
@@ -16,7 +14,4 @@ def staff_group(user_id: int) -> str:
 
 
 def send_on_commit(group: str, event: dict) -> None:
-    def send():
-        async_to_sync(get_channel_layer().group_send)(group, {"type": "chat.event", "event": event})
-
-    transaction.on_commit(send)
+    group_send_on_commit(group, {"type": "chat.event", "event": event})

@@ -5,10 +5,10 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.services import phone_validate
 from core.errors import ErrorCode, ServiceError
@@ -55,8 +55,9 @@ def _append(
 ) -> Message:
     """Append a message to a conversation whose row this transaction has locked."""
     conversation.last_seq += 1
-    conversation.save(update_fields=["last_seq"])
-    message = Message.objects.create(
+    # The chat's hot path: one plain UPDATE and one INSERT, without Model.save()'s bookkeeping.
+    Conversation.objects.filter(pk=conversation.pk).update(last_seq=conversation.last_seq)
+    message = Message(
         conversation=conversation,
         seq=conversation.last_seq,
         sender_kind=kind,
@@ -65,6 +66,7 @@ def _append(
         client_message_id=client_message_id,
         **fields,
     )
+    Message.objects.bulk_create([message])
     events.send_on_commit(events.conversation_group(conversation.pk), message_event(message))
     return message
 
@@ -93,18 +95,31 @@ def conversation_start(*, customer, topic: str = "") -> Conversation:
 
 
 def message_send(
-    *, conversation: Conversation, sender, kind: str, body: str, client_message_id: str | None
+    *,
+    conversation_id: int,
+    sender,
+    kind: str,
+    body: str,
+    client_message_id: str | None,
+    conversations: QuerySet[Conversation] | None = None,
 ) -> Message:
-    """Store a message once per client id; a customer's message to the bot gets the bot's answer."""
+    """Store a message once per client id; a customer's message to the bot gets the bot's answer.
+
+    `conversations` is the sender's scope: the conversation is looked up and locked in one query, and
+    one outside it is NOT_FOUND, exactly like a missing one.
+    """
     body = (body or "").strip()
     if not body or len(body) > MAX_BODY:
         raise ServiceError(
-            ErrorCode.INVALID, _lazy("A message must have 1 to 2000 characters."), field="body"
+            ErrorCode.INVALID, gettext_lazy("A message must have 1 to 2000 characters."), field="body"
         )
     client_message_id = (client_message_id or "").strip()[:64] or None
     now = timezone.now()
+    scope = Conversation.objects.all() if conversations is None else conversations
     with transaction.atomic():
-        conversation = _locked(conversation.pk)
+        conversation = scope.select_for_update(of=("self",)).filter(pk=conversation_id).first()
+        if conversation is None:
+            raise ServiceError(ErrorCode.NOT_FOUND, gettext_lazy("Not found."), field="conversationId")
         if client_message_id:
             existing = Message.objects.filter(
                 conversation=conversation, sender=sender, client_message_id=client_message_id
@@ -113,7 +128,14 @@ def message_send(
                 return existing
         if conversation.status not in OPEN:
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+                ErrorCode.NOT_ELIGIBLE, gettext_lazy("This conversation has ended."), field="conversationId"
+            )
+        # Checked under the lock: a transfer commits before this reply or waits for it.
+        if kind == SenderKind.STAFF and conversation.assigned_staff_id != sender.pk:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE,
+                gettext_lazy("Accept the chat before replying."),
+                field="conversationId",
             )
         message = _append(
             conversation, kind=kind, body=body, sender=sender, client_message_id=client_message_id
@@ -176,7 +198,7 @@ def human_request(*, conversation: Conversation, now: datetime | None = None) ->
             return conversation
         if conversation.status not in OPEN:
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+                ErrorCode.NOT_ELIGIBLE, gettext_lazy("This conversation has ended."), field="conversationId"
             )
         _queue(conversation, now)
     return conversation
@@ -186,7 +208,9 @@ def _queue(conversation: Conversation, now: datetime) -> None:
     if not in_service_hours(now):
         raise ServiceError(
             ErrorCode.OUTSIDE_SERVICE_HOURS,
-            _lazy("Our service desk works 08:00 to 21:00. Please leave a message with a callback number."),
+            gettext_lazy(
+                "Our service desk works 08:00 to 21:00. Please leave a message with a callback number."
+            ),
             field="conversationId",
         )
     conversation.status = ConversationStatus.QUEUED
@@ -206,14 +230,14 @@ def leave_message(*, conversation: Conversation, body: str, callback_phone: str)
     body = (body or "").strip()
     if not body or len(body) > MAX_BODY:
         raise ServiceError(
-            ErrorCode.INVALID, _lazy("A message must have 1 to 2000 characters."), field="body"
+            ErrorCode.INVALID, gettext_lazy("A message must have 1 to 2000 characters."), field="body"
         )
     phone = phone_validate(callback_phone, field="callbackPhone")
     with transaction.atomic():
         conversation = _locked(conversation.pk)
         if conversation.status not in (ConversationStatus.BOT, ConversationStatus.QUEUED):
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("This conversation has ended."), field="conversationId"
+                ErrorCode.NOT_ELIGIBLE, gettext_lazy("This conversation has ended."), field="conversationId"
             )
         try:
             with transaction.atomic():
@@ -222,7 +246,7 @@ def leave_message(*, conversation: Conversation, body: str, callback_phone: str)
                 )
         except IntegrityError:
             raise ServiceError(
-                ErrorCode.DUPLICATE_REQUEST, _lazy("You have already left a message.")
+                ErrorCode.DUPLICATE_REQUEST, gettext_lazy("You have already left a message.")
             ) from None
         conversation.status = ConversationStatus.LEFT_MESSAGE
         conversation.save(update_fields=["status"])
@@ -331,9 +355,9 @@ def _queue_positions_broadcast() -> None:
 def availability_set(*, user, status: str, capacity: int | None = None) -> StaffPresence:
     """Going offline returns the staff member's chats to the front of the queue."""
     if status not in Availability.values:
-        raise ServiceError(ErrorCode.INVALID, _lazy("Unknown availability."), field="status")
+        raise ServiceError(ErrorCode.INVALID, gettext_lazy("Unknown availability."), field="status")
     if capacity is not None and not 1 <= capacity <= 10:
-        raise ServiceError(ErrorCode.INVALID, _lazy("Capacity must be 1 to 10."), field="capacity")
+        raise ServiceError(ErrorCode.INVALID, gettext_lazy("Capacity must be 1 to 10."), field="capacity")
     now = timezone.now()
     with transaction.atomic():
         presence, _created = StaffPresence.objects.select_for_update().get_or_create(user=user)
@@ -368,7 +392,9 @@ def chat_accept(*, user, conversation: Conversation) -> Conversation:
         conversation = _locked(conversation.pk)
         if conversation.status != ConversationStatus.QUEUED:
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("This chat is no longer waiting."), field="conversationId"
+                ErrorCode.NOT_ELIGIBLE,
+                gettext_lazy("This chat is no longer waiting."),
+                field="conversationId",
             )
         _assign(conversation, user, timezone.now())
         StaffPresence.objects.filter(user=user).update(last_assigned_at=timezone.now())
@@ -382,12 +408,12 @@ def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
         if conversation.status != ConversationStatus.ACTIVE or conversation.assigned_staff_id != user.pk:
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE,
-                _lazy("Only your active chats can be transferred."),
+                gettext_lazy("Only your active chats can be transferred."),
                 field="conversationId",
             )
         if not StaffPresence.objects.filter(user=to_user, status=Availability.ONLINE).exists():
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("That colleague is not online."), field="toStaffId"
+                ErrorCode.NOT_ELIGIBLE, gettext_lazy("That colleague is not online."), field="toStaffId"
             )
         _assign(conversation, to_user, timezone.now())
     return conversation
@@ -400,7 +426,9 @@ def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversat
             return conversation
         if by is not None and conversation.assigned_staff_id not in (None, by.pk):
             raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, _lazy("Only your active chats can be closed."), field="conversationId"
+                ErrorCode.NOT_ELIGIBLE,
+                gettext_lazy("Only your active chats can be closed."),
+                field="conversationId",
             )
         conversation.status = ConversationStatus.CLOSED
         conversation.closed_at = timezone.now()
@@ -434,13 +462,13 @@ def chats_close_idle(now: datetime | None = None) -> int:
 
 def chat_rate(*, conversation: Conversation, score: int, comment: str = "") -> Conversation:
     if not 1 <= score <= 5:
-        raise ServiceError(ErrorCode.INVALID, _lazy("Rate from 1 to 5."), field="score")
+        raise ServiceError(ErrorCode.INVALID, gettext_lazy("Rate from 1 to 5."), field="score")
     with transaction.atomic():
         conversation = _locked(conversation.pk)
         if conversation.status != ConversationStatus.CLOSED:
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE,
-                _lazy("You can rate a chat once it has ended."),
+                gettext_lazy("You can rate a chat once it has ended."),
                 field="conversationId",
             )
         conversation.rating = score
@@ -452,7 +480,7 @@ def chat_rate(*, conversation: Conversation, score: int, comment: str = "") -> C
 def bot_answer_rate(*, message: Message, helpful: bool) -> Message:
     if message.sender_kind != SenderKind.BOT:
         raise ServiceError(
-            ErrorCode.INVALID, _lazy("Only the bot's answers can be rated."), field="messageId"
+            ErrorCode.INVALID, gettext_lazy("Only the bot's answers can be rated."), field="messageId"
         )
     Message.objects.filter(pk=message.pk).update(helpful=helpful)
     message.helpful = helpful

@@ -13,7 +13,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
 from chat.graphql import schema as chat_schema
-from core.graphql.extensions import ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
+from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.scalars import DecimalScalar
 from elder_mode.graphql import schema as elder_schema
 from policies.graphql import mutations as policies_mutations
@@ -73,6 +73,8 @@ schema = strawberry.Schema(
         IntrospectionBySettings,
         QueryLimitsBySettings,
         lambda: MaxTokensLimiter(max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        # Parsed documents (keyed by text and the token limit), bounded against unique-text floods.
+        lambda: CachedParse(maxsize=256),
         # Validation results per (document, rules): the apps repeat the same documents.
         lambda: ValidationCache(maxsize=256),
         DjangoOptimizerExtension,

@@ -90,5 +90,22 @@ def gql(db):
     return GraphQLClient()
 
 
+@pytest.fixture
+async def thread_connections_closed():
+    """For websocket tests: connections opened in sync_to_async's worker thread would outlive the
+    test database."""
+    yield
+    from channels.db import database_sync_to_async
+    from django.db import connections
+
+    await database_sync_to_async(connections.close_all)()
+
+
+def access_token(user) -> str:
+    from accounts.services import _session_start
+
+    return _session_start(user=user, client_ip="127.0.0.1", user_agent="test").access_token
+
+
 def error_codes(result: dict) -> list[str]:
     return [error["extensions"]["code"] for error in result.get("errors") or []]

@@ -1,19 +1,20 @@
-"""Chat for customers and the service desk: mutations over HTTP, events over websockets."""
+"""Chat for customers and the service desk: queries and mutations over HTTP or the websocket (the
+console sends its replies over the connection it already has), events over the websocket."""
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
 from enum import Enum
 
 import strawberry
-from channels.db import database_sync_to_async
 from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import Role, User
 from chat import events, models, selectors, services
-from core.errors import ErrorCode, ServiceError
+from core.errors import ServiceError
 from core.graphql.errors import NotFound, UserError, returns_user_errors
 from core.graphql.permissions import IsAuthenticated, has_role
+from core.graphql.resolvers import db_async, orm_resolver
 from policies.graphql.ids import not_found, pk_of
 
 StaffOnly = has_role(Role.STAFF, Role.ADMIN)
@@ -219,6 +220,7 @@ class Query:
     @strawberry.field(
         permission_classes=[IsAuthenticated], description="Messages in seq order after `afterSeq`."
     )
+    @orm_resolver
     def chat_messages(
         self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0, first: int = 100
     ) -> list[ChatMessageType]:
@@ -229,10 +231,12 @@ class Query:
         return [ChatMessageType.from_model(m) for m in rows]
 
     @strawberry.field(permission_classes=[StaffOnly])
+    @orm_resolver
     def staff_queue(self, info: Info) -> list[ConversationType]:
         return [ConversationType.from_model(c) for c in services.queue_order()[:200]]
 
     @strawberry.field(permission_classes=[StaffOnly])
+    @orm_resolver
     def my_active_chats(self, info: Info) -> list[ConversationType]:
         qs = models.Conversation.objects.filter(
             assigned_staff=info.context.viewer, status=models.ConversationStatus.ACTIVE
@@ -240,6 +244,7 @@ class Query:
         return [ConversationType.from_model(c) for c in qs.order_by("assigned_at")]
 
     @strawberry.field(permission_classes=[StaffOnly], description="Online colleagues to transfer a chat to.")
+    @orm_resolver
     def staff_colleagues(self, info: Info) -> list[ColleagueType]:
         presences = models.StaffPresence.objects.filter(status=models.Availability.ONLINE).exclude(
             user=info.context.viewer
@@ -250,6 +255,7 @@ class Query:
         ]
 
     @strawberry.field(permission_classes=[StaffOnly])
+    @orm_resolver
     def canned_responses(self, info: Info) -> list[CannedResponseType]:
         return [
             CannedResponseType(id=strawberry.ID(str(r.pk)), title=r.title, body=r.body)
@@ -260,6 +266,7 @@ class Query:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=[CustomerOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def start_chat(self, info: Info, input: StartChatInput) -> ConversationPayload:
         conversation = services.conversation_start(
@@ -270,16 +277,13 @@ class Mutation:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated], description="The same clientMessageId twice stores one message."
     )
+    @orm_resolver
     @returns_user_errors(SendChatMessagePayload)
     def send_chat_message(self, info: Info, input: SendChatMessageInput) -> SendChatMessagePayload:
         viewer = info.context.viewer
-        conversation = _conversation(info, input.conversation_id)
-        if selectors.is_staff(viewer) and conversation.assigned_staff_id != viewer.pk:
-            raise ServiceError(
-                ErrorCode.NOT_ELIGIBLE, "Accept the chat before replying.", field="conversationId"
-            )
         message = services.message_send(
-            conversation=conversation,
+            conversations=selectors.conversation_scope(models.Conversation.objects.all(), viewer=viewer),
+            conversation_id=pk_of(input.conversation_id, type_name="Conversation", field="conversationId"),
             sender=viewer,
             kind=_sender_kind(viewer),
             body=input.body,
@@ -288,6 +292,7 @@ class Mutation:
         return SendChatMessagePayload(message=ChatMessageType.from_model(message))
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def request_human_agent(self, info: Info, input: ConversationInput) -> ConversationPayload:
         conversation = services.human_request(conversation=_conversation(info, input.conversation_id))
@@ -296,6 +301,7 @@ class Mutation:
         )
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def leave_message(self, info: Info, input: LeaveMessageInput) -> ConversationPayload:
         conversation = _conversation(info, input.conversation_id)
@@ -307,6 +313,7 @@ class Mutation:
         )
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @orm_resolver
     @returns_user_errors(OkPayload)
     def mark_chat_read(self, info: Info, input: MarkChatReadInput) -> OkPayload:
         conversation = _conversation(info, input.conversation_id)
@@ -316,6 +323,7 @@ class Mutation:
         return OkPayload(ok=True)
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
+    @orm_resolver
     @returns_user_errors(OkPayload)
     def send_typing(self, info: Info, input: ConversationInput) -> OkPayload:
         services.chat_typing(
@@ -325,6 +333,7 @@ class Mutation:
         return OkPayload(ok=True)
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def rate_chat(self, info: Info, input: RateChatInput) -> ConversationPayload:
         conversation = services.chat_rate(
@@ -335,6 +344,7 @@ class Mutation:
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
+    @orm_resolver
     @returns_user_errors(OkPayload)
     def rate_bot_answer(self, info: Info, input: RateBotAnswerInput) -> OkPayload:
         pk = pk_of(input.message_id, type_name="ChatMessage", field="messageId")
@@ -348,6 +358,7 @@ class Mutation:
         return OkPayload(ok=True)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
+    @orm_resolver
     @returns_user_errors(SetAvailabilityPayload)
     def set_availability(self, info: Info, input: SetAvailabilityInput) -> SetAvailabilityPayload:
         presence = services.availability_set(
@@ -358,6 +369,7 @@ class Mutation:
         )
 
     @strawberry.mutation(permission_classes=[StaffOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def accept_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
         conversation = services.chat_accept(
@@ -366,6 +378,7 @@ class Mutation:
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
 
     @strawberry.mutation(permission_classes=[StaffOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def transfer_chat(self, info: Info, input: TransferChatInput) -> ConversationPayload:
         to_pk = pk_of(input.to_staff_id, type_name="Viewer", field="toStaffId")
@@ -378,6 +391,7 @@ class Mutation:
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
 
     @strawberry.mutation(permission_classes=[StaffOnly])
+    @orm_resolver
     @returns_user_errors(ConversationPayload)
     def close_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
         conversation = services.chat_close(
@@ -386,6 +400,13 @@ class Mutation:
             by=info.context.viewer,
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+
+def _messages_between(conversation_id: int, after_seq: int, before_seq: int | None = None) -> list:
+    messages = models.Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+    if before_seq is not None:
+        messages = messages.filter(seq__lt=before_seq)
+    return list(messages.order_by("seq"))
 
 
 def _event(event: dict) -> ChatEventPayload:
@@ -421,21 +442,14 @@ class Subscription:
     async def chat_events(
         self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0
     ) -> AsyncGenerator[ChatEventPayload, None]:
-        conversation = await database_sync_to_async(_conversation_or_404)(info, conversation_id)
+        conversation = await db_async(_conversation_or_404)(info, conversation_id)
         ws = info.context.request
         # Listen first, then replay: nothing sent in between is lost, and replayed seqs are not repeated.
         async with ws.listen_to_channel(
             "chat.event", groups=[events.conversation_group(conversation.pk)]
         ) as live:
-            replay = await database_sync_to_async(
-                lambda: list(
-                    models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by(
-                        "seq"
-                    )
-                )
-            )()
             last_seq = after_seq
-            for message in replay:
+            for message in await db_async(_messages_between)(conversation.pk, after_seq):
                 last_seq = message.seq
                 yield _event(services.message_event(message))
             async for item in live:
@@ -443,6 +457,13 @@ class Subscription:
                 if event["type"] == "MESSAGE":
                     if event["seq"] <= last_seq:
                         continue
+                    if event["seq"] > last_seq + 1:
+                        # A broadcast was lost or overtaken: the stored messages fill the gap, in order.
+                        # (seq n+1 is only given after n has committed, so they are all there.)
+                        for message in await db_async(_messages_between)(
+                            conversation.pk, last_seq, event["seq"]
+                        ):
+                            yield _event(services.message_event(message))
                     last_seq = event["seq"]
                 yield _event(event)
 

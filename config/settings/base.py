@@ -103,7 +103,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {
+            # Pub/sub: a broadcast is one PUBLISH (the list-based layer costs four round trips and a
+            # transaction), and a process holds one subscription connection for all its groups.
+            "BACKEND": os.environ.get(
+                "CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"
+            ),
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # redis-py 8 reads with a 5 s socket timeout, as long as the list layer's
+                        # blocking pop: an idle process's read could time out and kill its sockets.
+                        "socket_timeout": 30,
+                        "socket_connect_timeout": 5,
+                        # redis-py 8 caps a pool at 100 connections and raises (not waits) beyond it;
+                        # a burst of subscriptions or broadcasts can need more at once.
+                        "max_connections": int(os.environ.get("CHANNEL_LAYER_MAX_CONNECTIONS", "2000")),
+                    }
+                ],
+            },
+        }
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL

@@ -25,6 +25,8 @@ class GraphQLContext:
     response: Any = None
     authorization: str | None = None
     connection_params: dict | None = None
+    # Websockets only: the handshake's language (HTTP requests get theirs from LocaleMiddleware).
+    language: str | None = None
     _auth_error: str | None = field(default=None, init=False)
 
     @cached_property

@@ -1,5 +1,6 @@
 """Schema extensions: error codes and masking, and introspection switched by settings."""
 
+import contextlib
 import functools
 import logging
 import re
@@ -11,7 +12,7 @@ from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.exceptions import StrawberryInputCoercionError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_validator
 from strawberry.extensions.query_depth_limiter import create_validator as depth_validator
 from strawberry.relay.types import GlobalIDValueError
@@ -68,6 +69,20 @@ class ErrorCodes(SchemaExtension):
         request_id = request_id_var.get()
         logger.error("unexpected GraphQL error at %s", error.path, exc_info=original)
         return _with_code(error, _("Internal error."), "INTERNAL", requestId=request_id)
+
+
+class CachedParse(ParserCache):
+    """Strawberry's parser cache, but a document that does not parse is left to strawberry's own
+    parse step, which reports the syntax error (or the token limit) as a result with our error code;
+    raised from the cache's hook it would escape that handling."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query:
+            # Not cached either: lru_cache keeps no exceptions.
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
 
 
 @functools.cache

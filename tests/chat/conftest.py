@@ -4,7 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from chat import services
 from chat.demo import seed_chat
+from chat.models import Conversation, ConversationStatus
 from tests.accounts.factories import CustomerFactory, StaffFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -40,3 +42,14 @@ def staff_a(db):
 @pytest.fixture
 def staff_b(db):
     return StaffFactory(user__phone="13700000082", name="刘洋")
+
+
+@pytest.fixture
+def active_chat(customer, staff_a):
+    """A conversation past the bot, assigned to staff_a."""
+    conversation = services.conversation_start(customer=customer)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
+    )
+    conversation.refresh_from_db()
+    return conversation

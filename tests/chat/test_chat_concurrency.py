@@ -29,7 +29,7 @@ def test_concurrent_senders_get_gap_free_seq(postgres, customer, staff_a):
                     (staff_a.user, SenderKind.STAFF) if index % 2 else (customer.user, SenderKind.CUSTOMER)
                 )
                 services.message_send(
-                    conversation=conversation,
+                    conversation_id=conversation.pk,
                     sender=sender,
                     kind=kind,
                     body=f"{index}-{n}",

@@ -5,15 +5,14 @@ import itertools
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
-from django.db import connections
 from strawberry import relay
 
-from accounts import services as account_services
 from chat import services
-from chat.models import Conversation, ConversationStatus, SenderKind
+from chat.models import SenderKind
 from config.asgi import application
+from tests.conftest import access_token
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("thread_connections_closed")]
 EVENTS = """
 subscription E($id: ID!, $after: Int!) {
   chatEvents(conversationId: $id, afterSeq: $after) { type message { seq senderKind body } status queuePosition }
@@ -23,24 +22,9 @@ STAFF_EVENTS = "subscription { staffEvents { type conversationId } }"
 _ids = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-async def _close_thread_connections():
-    yield
-    await database_sync_to_async(connections.close_all)()
-
-
-def _token(user) -> str:
-    return account_services._session_start(user=user, client_ip="127.0.0.1", user_agent="test").access_token
-
-
 @pytest.fixture
-def chat(customer, staff_a):
-    conversation = services.conversation_start(customer=customer)
-    Conversation.objects.filter(pk=conversation.pk).update(
-        status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
-    )
-    conversation.refresh_from_db()
-    return conversation, _token(customer.user), staff_a.user
+def chat(active_chat, customer, staff_a):
+    return active_chat, access_token(customer.user), staff_a.user
 
 
 async def _subscribe(token: str, query: str, variables: dict):
@@ -63,7 +47,11 @@ async def _next_event(ws) -> dict:
 
 def _send(conversation, sender, body):
     return services.message_send(
-        conversation=conversation, sender=sender, kind=SenderKind.STAFF, body=body, client_message_id=None
+        conversation_id=conversation.pk,
+        sender=sender,
+        kind=SenderKind.STAFF,
+        body=body,
+        client_message_id=None,
     )
 
 
@@ -119,7 +107,7 @@ async def test_500_messages_with_the_connection_dropped_every_50_lose_nothing(ch
 
 
 async def test_staff_events_announce_assignments(customer, staff_a):
-    token = await database_sync_to_async(_token)(staff_a.user)
+    token = await database_sync_to_async(access_token)(staff_a.user)
     ws = await _subscribe(token, STAFF_EVENTS, {})
     await database_sync_to_async(services.availability_set)(user=staff_a.user, status="ONLINE", capacity=2)
     conversation = await database_sync_to_async(services.conversation_start)(customer=customer)
@@ -131,7 +119,7 @@ async def test_staff_events_announce_assignments(customer, staff_a):
 
 async def test_another_customers_conversation_is_refused(chat, elder):
     conversation, _token_owner, _staff = chat
-    intruder = await database_sync_to_async(_token)(elder.user)
+    intruder = await database_sync_to_async(access_token)(elder.user)
     ws = await _subscribe(
         intruder, EVENTS, {"id": str(relay.GlobalID("Conversation", str(conversation.pk))), "after": 0}
     )

@@ -170,6 +170,6 @@ def test_production_settings_turn_off_introspection_ide_and_suggestions():
         "False",
         "django.db.backends.postgresql",
         "True",
-        "channels_redis.core.RedisChannelLayer",
+        "channels_redis.pubsub.RedisPubSubChannelLayer",
         "False",
     ]

@@ -1,0 +1,51 @@
+"""Channel-layer broadcasts sent only after the data they describe is committed.
+
+The database is the record; a broadcast is a notification of it. A broadcast that fails is logged
+and dropped, never turned into an error for a write that has committed: subscribers fill gaps from
+the database (see chat's `chatEvents`).
+"""
+
+import contextvars
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+# Set by code running on an event loop around a worker-thread call (`core.graphql.resolvers`): the
+# thread queues its broadcasts here and the loop sends them itself, instead of the thread blocking
+# on a hop back to the loop for each one.
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("deferred_broadcasts", default=None)
+
+
+def group_send_on_commit(group: str, message: dict) -> None:
+    def send() -> None:
+        deferred = _deferred.get()
+        if deferred is not None:
+            deferred.append((group, message))
+            return
+        try:
+            async_to_sync(get_channel_layer().group_send)(group, message)
+        except Exception:
+            logger.exception("broadcast to %s failed", group)
+
+    transaction.on_commit(send)
+
+
+def defer() -> tuple[list, contextvars.Token]:
+    """Start collecting this context's broadcasts (call on the event loop, before the thread hop)."""
+    queue: list = []
+    return queue, _deferred.set(queue)
+
+
+async def flush(queue: list, token: contextvars.Token) -> None:
+    """Stop collecting and send what was committed, in order."""
+    _deferred.reset(token)
+    layer = get_channel_layer()
+    for group, message in queue:
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.exception("broadcast to %s failed", group)
