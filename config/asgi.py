@@ -1,5 +1,6 @@
 """ASGI entry point: Django over HTTP, GraphQL subscriptions over websockets on /graphql/."""
 
+import gc
 import os
 
 import django
@@ -27,3 +28,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (modules, classes, the schema) lives as long as the process: keep it out of
+# the collector's full passes, which otherwise rescan it and pause every open websocket meanwhile.
+gc.freeze()

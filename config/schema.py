@@ -13,6 +13,7 @@ from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
 from chat.graphql import schema as chat_schema
+from core.graphql.executor import EventScopedExecutor
 from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.scalars import DecimalScalar
 from elder_mode.graphql import schema as elder_schema
@@ -68,6 +69,7 @@ schema = strawberry.Schema(
     mutation=Mutation,
     subscription=Subscription,
     config=StrawberryConfig(scalar_map={Decimal: DecimalScalar}),
+    execution_context_class=EventScopedExecutor,
     extensions=[
         ErrorCodes,
         IntrospectionBySettings,
