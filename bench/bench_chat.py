@@ -13,6 +13,7 @@ Environment: BENCH_SUBSCRIBERS (2000), BENCH_RATE (200), BENCH_SECONDS (15), BEN
 """
 
 import asyncio
+import gc
 import json
 import os
 import sys
@@ -124,6 +125,10 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
     print(f"{subscribed} subscribers on process A in {time.perf_counter() - started:.1f} s")
 
     staff = [await _connect(port_b, token) for token in staff_tokens]
+    # The load generator must not pause to collect garbage while it timestamps: its own 2,000
+    # sockets would make every full collection a visible stall in the figures.
+    gc.freeze()
+    gc.disable()
     errors: list[dict] = []
 
     async def staff_reader(ws) -> None:

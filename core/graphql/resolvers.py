@@ -3,7 +3,9 @@ worker thread, because the ORM is synchronous."""
 
 import asyncio
 import functools
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
@@ -19,6 +21,13 @@ def _in_event_loop() -> bool:
     except RuntimeError:
         return False
     return True
+
+
+# Few threads: the GIL runs one at a time anyway, and each extra thread adds contention for it once
+# they are all busy. Enough to overlap database round trips with Python work.
+_ORM_THREADS = ThreadPoolExecutor(
+    max_workers=int(os.environ.get("ORM_THREADS", "3")), thread_name_prefix="orm"
+)
 
 
 def db_async(function: Callable) -> Callable:
