@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import manage, percentile, production_env, server
+from bench.harness import manage, percentile, production_env, server, vacuum
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "2000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
@@ -44,7 +44,7 @@ def setup() -> tuple[list[str], list[str], list[str]]:
 
     from accounts.models import CustomerProfile, Role, StaffProfile, User
     from accounts.services import _session_start
-    from chat.models import Conversation, ConversationStatus
+    from chat.models import Conversation, ConversationStatus, Message
 
     staff_users = []
     for n in range(STAFF):
@@ -70,6 +70,7 @@ def setup() -> tuple[list[str], list[str], list[str]]:
         _session_start(user=u, client_ip="127.0.0.1", user_agent="bench").access_token for u in staff_users
     ]
     gids = [str(relay.GlobalID("Conversation", str(c.pk))) for c in conversations]
+    vacuum(Conversation, Message)
     return customer_tokens, staff_tokens, gids
 
 

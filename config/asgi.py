@@ -1,6 +1,5 @@
 """ASGI entry point: Django over HTTP, GraphQL subscriptions over websockets on /graphql/."""
 
-import gc
 import os
 
 import django
@@ -10,6 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup(set_prefix=False)
 
 from core.asgi import SyncChainASGIHandler  # noqa: E402
+from core.runtime import freeze_startup_objects  # noqa: E402
 
 django_asgi_app = SyncChainASGIHandler()
 
@@ -31,4 +31,4 @@ application = ProtocolTypeRouter(
 
 # Everything loaded so far (modules, classes, the schema) lives as long as the process: keep it out of
 # the collector's full passes, which otherwise rescan it and pause every open websocket meanwhile.
-gc.freeze()
+freeze_startup_objects()

@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("nuanxin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect  # the worker's own process (solo and thread pools run tasks there)
+@worker_process_init.connect  # each prefork child
+def _tune_worker_process(**_kwargs) -> None:
+    from core.runtime import tune_collector_for_workers
+
+    tune_collector_for_workers()
