@@ -39,11 +39,11 @@ def main() -> None:
 
         django.setup()
         from accounts.models import App, Device, Role, User
-        from core.runtime import tune_collector_for_workers
+        from core.runtime import tune_collector
         from reminders.models import PushMessage, PushStatus
         from reminders.services.outbox import push_outbox_drain_all
 
-        tune_collector_for_workers()  # as the Celery worker does when its process starts
+        tune_collector()  # as the Celery worker does when its process starts
 
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

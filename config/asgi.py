@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup(set_prefix=False)
 
 from core.asgi import SyncChainASGIHandler  # noqa: E402
-from core.runtime import freeze_startup_objects  # noqa: E402
+from core.runtime import tune_collector  # noqa: E402
 
 django_asgi_app = SyncChainASGIHandler()
 
@@ -29,6 +29,6 @@ application = ProtocolTypeRouter(
     }
 )
 
-# Everything loaded so far (modules, classes, the schema) lives as long as the process: keep it out of
-# the collector's full passes, which otherwise rescan it and pause every open websocket meanwhile.
-freeze_startup_objects()
+# Everything loaded so far lives as long as the process: out of the collector's passes, which
+# otherwise pause every open websocket meanwhile (see core.runtime).
+tune_collector()

@@ -15,6 +15,6 @@ app.autodiscover_tasks()
 @worker_init.connect  # the worker's own process (solo and thread pools run tasks there)
 @worker_process_init.connect  # each prefork child
 def _tune_worker_process(**_kwargs) -> None:
-    from core.runtime import tune_collector_for_workers
+    from core.runtime import tune_collector
 
-    tune_collector_for_workers()
+    tune_collector()
