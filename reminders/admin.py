@@ -48,5 +48,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationSettings)
 class NotificationSettingsAdmin(admin.ModelAdmin):
-    list_display = ("user", "muted_kinds")
+    list_display = ("user", "muted_kinds", "language")
+    list_filter = ("language",)
     raw_id_fields = ("user",)

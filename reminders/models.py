@@ -99,6 +99,8 @@ class Notification(models.Model):
         Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
     marketing = models.BooleanField(default=False)
+    # The language title and body were written in (the recipient's): read-aloud text follows it.
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -116,6 +118,8 @@ class NotificationSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
     )
     muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
+    # Pushes and inbox messages are written in this language (they are sent from tasks, not requests).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
 
     class Meta:
         verbose_name = _("notification settings")

@@ -1,12 +1,26 @@
 """The customer's inbox as they may see it: no marketing in elder mode or when they hid it."""
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Role
 from elder_mode.presentation import presentation_hints
 from elder_mode.selectors import accessibility_for
 
-from .models import Notification, Reminder, ReminderKind, ReminderStatus
+from .models import Notification, NotificationSettings, Reminder, ReminderKind, ReminderStatus
+
+
+def languages_of(user_ids) -> dict[int, str]:
+    """Each user's language for pushes and inbox messages (the app's default unless they chose)."""
+    user_ids = set(user_ids)
+    chosen = dict(
+        NotificationSettings.objects.filter(user_id__in=user_ids).values_list("user_id", "language")
+    )
+    return {user_id: chosen.get(user_id, settings.LANGUAGE_CODE) for user_id in user_ids}
+
+
+def language_of(user_id: int) -> str:
+    return languages_of([user_id])[user_id]
 
 
 def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:

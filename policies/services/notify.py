@@ -1,9 +1,9 @@
 """Telling the customer how a request ended, in their inbox."""
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from reminders.selectors import language_of
 from reminders.services import notification_create
 
 from ..models import RequestStatus, ServicingRequest
@@ -11,12 +11,13 @@ from .common import reason_text
 
 
 def request_outcome_notify(request: ServicingRequest) -> None:
-    # Sent from tasks and admin actions too: write in the app's default language, not the caller's.
-    with translation.override(settings.LANGUAGE_CODE):
-        _notify(request)
+    # Sent from tasks and admin actions too: write in the customer's language, not the caller's.
+    language = language_of(request.customer.user_id)
+    with translation.override(language):
+        _notify(request, language)
 
 
-def _notify(request: ServicingRequest) -> None:
+def _notify(request: ServicingRequest, language: str) -> None:
     reasons = "；".join(reason_text(code) for code in request.reasons) or ""
     if request.status == RequestStatus.COMPLETED:
         title = _("%(type)s completed") % {"type": request.get_type_display()}
@@ -27,5 +28,6 @@ def _notify(request: ServicingRequest) -> None:
         kind="SERVICING_RESULT",
         title=title,
         body=reasons or title,
+        language=language,
         subject=request,
     )

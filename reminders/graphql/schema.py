@@ -19,6 +19,7 @@ from reminders.services import push
 from reminders.services.settings import notification_settings_update
 
 from .types import (
+    NotificationLanguage,
     NotificationSettingsType,
     NotificationType,
     ReminderKindEnum,
@@ -43,9 +44,10 @@ class MarkNotificationsReadPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.input
+@strawberry.input(description="Fields left out keep their value.")
 class UpdateNotificationSettingsInput:
-    muted_kinds: list[ReminderKindEnum]
+    muted_kinds: list[ReminderKindEnum] | None = None
+    language: NotificationLanguage | None = None
 
 
 @strawberry.type
@@ -69,11 +71,11 @@ class PushRemindersPayload:
 
 
 def _settings(user) -> NotificationSettingsType:
-    muted = (
-        models.NotificationSettings.objects.filter(user=user).values_list("muted_kinds", flat=True).first()
-        or []
+    row = models.NotificationSettings.objects.filter(user=user).first() or models.NotificationSettings()
+    return NotificationSettingsType(
+        muted_kinds=[models.ReminderKind(kind) for kind in row.muted_kinds],
+        language=NotificationLanguage(row.language),
     )
-    return NotificationSettingsType(muted_kinds=[models.ReminderKind(kind) for kind in muted])
 
 
 @strawberry.type
@@ -143,7 +145,9 @@ class Mutation:
         self, info: Info, input: UpdateNotificationSettingsInput
     ) -> UpdateNotificationSettingsPayload:
         notification_settings_update(
-            user=info.context.viewer, muted_kinds=[k.value for k in input.muted_kinds]
+            user=info.context.viewer,
+            muted_kinds=None if input.muted_kinds is None else [k.value for k in input.muted_kinds],
+            language=None if input.language is None else input.language.value,
         )
         return UpdateNotificationSettingsPayload(settings=_settings(info.context.viewer))
 

@@ -1,10 +1,9 @@
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 import strawberry_django
-from django.conf import settings
-from django.utils.translation import get_language
 from strawberry import relay
 
 from core.speech import speakable
@@ -20,11 +19,11 @@ class NotificationType(relay.Node):
     created_at: datetime
     read_at: datetime | None
 
-    @strawberry_django.field(only=["title", "body"])
+    @strawberry_django.field(only=["title", "body", "language"])
     def read_aloud_text(self) -> str:
-        language = get_language() or settings.LANGUAGE_CODE
-        separator = ". " if language.startswith("en") else "。"
-        return speakable(f"{self.title}{separator}{self.body}", language)
+        # Read in the language the text was written in, whatever the app's current language.
+        separator = ". " if self.language.startswith("en") else "。"
+        return speakable(f"{self.title}{separator}{self.body}", self.language)
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
@@ -91,6 +90,13 @@ class SkippedReminderType:
     reason: str = strawberry.field(description="NOT_FOUND, RESOLVED, ALREADY_PUSHED, MUTED or DAILY_LIMIT.")
 
 
+@strawberry.enum(description="The language pushes and inbox messages are written in.")
+class NotificationLanguage(Enum):
+    ZH_HANS = "zh-hans"
+    EN = "en"
+
+
 @strawberry.type(name="NotificationSettings")
 class NotificationSettingsType:
     muted_kinds: list[ReminderKindEnum]
+    language: NotificationLanguage

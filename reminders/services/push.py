@@ -8,7 +8,6 @@ are skipped, but never LAPSE_RISK. Every push also lands in the customer's inbox
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from accounts.models import AgentProfile, App, CustomerProfile
 from core.money import business_today
 
 from ..models import NotificationSettings, Reminder, ReminderKind, ReminderPush, ReminderStatus
+from ..selectors import language_of, languages_of
 from .inbox import notification_create
 from .outbox import push_enqueue
 
@@ -48,9 +48,9 @@ def muted_kinds(user) -> set[str]:
     return set(row or []) - NEVER_MUTED
 
 
-def reminder_message(reminder: Reminder, note: str = "") -> tuple[str, str]:
-    """Title and body in the app's default language (the customer's own language is not known yet)."""
-    with translation.override(settings.LANGUAGE_CODE):
+def reminder_message(reminder: Reminder, language: str, note: str = "") -> tuple[str, str]:
+    """Title and body in the customer's language."""
+    with translation.override(language):
         number = reminder.policy.number
         amount = f"{reminder.amount}" if reminder.amount is not None else ""
         texts = {
@@ -115,9 +115,16 @@ def reminders_push(
             )
             locked.status, locked.pushed_at, locked.pushed_by = ReminderStatus.PUSHED, now, pushed_by
             locked.save(update_fields=["status", "pushed_at", "pushed_by"])
-            title, body = reminder_message(locked, note)
+            language = language_of(customer.user_id)
+            title, body = reminder_message(locked, language, note)
             notification = notification_create(
-                user=customer.user, kind=locked.kind, title=title, body=body, subject=locked, reminder=locked
+                user=customer.user,
+                kind=locked.kind,
+                title=title,
+                body=body,
+                language=language,
+                subject=locked,
+                reminder=locked,
             )
             push_enqueue(
                 user_id=customer.user_id,
@@ -194,14 +201,17 @@ def agent_morning_digest(*, now: datetime | None = None) -> int:
     users = dict(
         AgentProfile.objects.filter(pk__in=[row["agent_id"] for row in counts]).values_list("pk", "user_id")
     )
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+    languages = languages_of(users.values())
+    with transaction.atomic():
         for row in counts:
-            sent += push_enqueue(
-                user_id=users[row["agent_id"]],
-                app=App.AGENT_APP,
-                kind="AGENT_DIGEST",
-                title=_("Servicing reminders"),
-                body=_("%(count)d reminders today") % {"count": row["n"]},
-                data={"deepLink": "nuanxin-agent://reminders", "count": row["n"]},
-            )
+            user_id = users[row["agent_id"]]
+            with translation.override(languages[user_id]):
+                sent += push_enqueue(
+                    user_id=user_id,
+                    app=App.AGENT_APP,
+                    kind="AGENT_DIGEST",
+                    title=_("Servicing reminders"),
+                    body=_("%(count)d reminders today") % {"count": row["n"]},
+                    data={"deepLink": "nuanxin-agent://reminders", "count": row["n"]},
+                )
     return sent

@@ -1,5 +1,6 @@
 """The customer's notification settings."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
@@ -8,17 +9,25 @@ from ..models import NotificationSettings, ReminderKind
 from .push import NEVER_MUTED
 
 
-def notification_settings_update(*, user, muted_kinds: list[str]) -> NotificationSettings:
-    kinds = set(muted_kinds)
-    if kinds - set(ReminderKind.values):
-        raise ServiceError(ErrorCode.INVALID, _("Unknown reminder kind."), field="mutedKinds")
-    if kinds & NEVER_MUTED:
-        raise ServiceError(
-            ErrorCode.INVALID,
-            _("Lapse risk reminders cannot be muted: they protect your cover."),
-            field="mutedKinds",
-        )
-    row, _created = NotificationSettings.objects.update_or_create(
-        user=user, defaults={"muted_kinds": sorted(kinds)}
-    )
+def notification_settings_update(
+    *, user, muted_kinds: list[str] | None = None, language: str | None = None
+) -> NotificationSettings:
+    """Change what is given; leave the rest."""
+    changes = {}
+    if muted_kinds is not None:
+        kinds = set(muted_kinds)
+        if kinds - set(ReminderKind.values):
+            raise ServiceError(ErrorCode.INVALID, _("Unknown reminder kind."), field="mutedKinds")
+        if kinds & NEVER_MUTED:
+            raise ServiceError(
+                ErrorCode.INVALID,
+                _("Lapse risk reminders cannot be muted: they protect your cover."),
+                field="mutedKinds",
+            )
+        changes["muted_kinds"] = sorted(kinds)
+    if language is not None:
+        if language not in dict(settings.LANGUAGES):
+            raise ServiceError(ErrorCode.INVALID, _("Unsupported language."), field="language")
+        changes["language"] = language
+    row, _created = NotificationSettings.objects.update_or_create(user=user, defaults=changes)
     return row

@@ -62,7 +62,7 @@ def test_failed_payout_cancels_the_loan_and_tells_the_customer(customer_gql, pol
     assert ServicingRequest.objects.get().status == RequestStatus.REJECTED
     assert ServicingRequest.objects.get().reasons == ["PAYOUT_FAILED"]
     notice = Notification.objects.get(user=policy.holder.user)
-    assert "未完成" in notice.title
+    assert "未完成" in notice.title and notice.language == "zh-hans"
     # The cancelled loan no longer counts, so the customer may try again.
     again = customer_gql(APPLY_POLICY_LOAN, _input(policy, account))["data"]["applyPolicyLoan"]
     assert again["errors"] == []
@@ -227,3 +227,15 @@ def test_agent_and_anonymous_cannot_apply(gql, policy, account, agent):
     gql.login("13900000011")
     assert error_codes(gql(APPLY_POLICY_LOAN, _input(policy, account))) == ["FORBIDDEN"]
     assert not ServicingRequest.objects.exists()
+
+
+def test_the_outcome_notice_is_written_in_the_customers_language(customer_gql, policy, account, _payments):
+    from reminders.services.settings import notification_settings_update
+
+    notification_settings_update(user=policy.holder.user, language="en")
+    _payments.fail_next("disburse")
+
+    customer_gql(APPLY_POLICY_LOAN, _input(policy, account))  # the request itself is in Chinese
+
+    notice = Notification.objects.get(user=policy.holder.user)
+    assert (notice.title, notice.language) == ("Policy loan not completed", "en")

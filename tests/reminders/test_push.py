@@ -207,3 +207,58 @@ def test_agents_morning_digest(reminders, agent):
     assert agent_morning_digest() == 1
     message = PushMessage.objects.get(device__app=App.AGENT_APP)
     assert message.body == "今天有5条提醒" and message.kind == "AGENT_DIGEST"
+
+
+LANGUAGE = """
+mutation L($input: UpdateNotificationSettingsInput!) {
+  updateNotificationSettings(input: $input) { settings { mutedKinds language } errors { field code } }
+}
+"""
+INBOX = "{ myNotifications(first: 5) { edges { node { title body readAloudText } } } }"
+
+
+def test_customers_get_pushes_and_inbox_in_the_language_they_chose(gql, reminders, owner):
+    gql.login("13800000011")
+    gql(LANGUAGE, {"input": {"mutedKinds": ["SURVIVAL_BENEFIT"]}})
+    chosen = gql(LANGUAGE, {"input": {"language": "EN"}})["data"]["updateNotificationSettings"]
+    # Fields left out keep their value.
+    assert chosen == {"settings": {"mutedKinds": ["SURVIVAL_BENEFIT"], "language": "EN"}, "errors": []}
+
+    gql.login("13900000011")
+    _push(gql, reminders[:1])
+
+    message = PushMessage.objects.get()
+    assert message.title == "Renewal premium due"
+    assert message.body.startswith("The premium of 1200.00 yuan for policy")
+    gql.login("13800000011")
+    node = gql(INBOX)["data"]["myNotifications"]["edges"][0]["node"]  # the app asks in Chinese
+    assert node["title"] == "Renewal premium due"
+    # Read aloud in the language it is written in: English words, amounts spoken in English.
+    assert node["readAloudText"].startswith(
+        "Renewal premium due. The premium of one thousand two hundred yuan"
+    )
+
+
+def test_customers_who_chose_nothing_get_chinese(gql, reminders, owner):
+    gql.login("13800000011")
+    assert gql("{ notificationSettings { language } }")["data"]["notificationSettings"] == {
+        "language": "ZH_HANS"
+    }
+    gql.login("13900000011")
+    _push(gql, reminders[:1])
+    assert PushMessage.objects.get().title == "续期保费即将到期"
+
+
+def test_agents_digest_in_the_agents_language(reminders, agent):
+    from reminders.services.settings import notification_settings_update
+
+    notification_settings_update(user=agent.user, language="en")
+    Device.objects.create(
+        user=agent.user,
+        token="agent-phone",
+        token_digest="agent-phone",
+        platform="ANDROID",
+        app=App.AGENT_APP,
+    )
+    assert agent_morning_digest() == 1
+    assert PushMessage.objects.get(device__app=App.AGENT_APP).body == "5 reminders today"
