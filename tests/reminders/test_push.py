@@ -196,14 +196,18 @@ def test_system_pushes_the_last_stage_the_agent_did_not_push(owner, agent, accou
     assert Reminder.objects.get(kind="SURVIVAL_BENEFIT").status == ReminderStatus.OPEN
 
 
-def test_agents_morning_digest(reminders, agent):
-    Device.objects.create(
+@pytest.fixture
+def agent_phone(agent):
+    return Device.objects.create(
         user=agent.user,
         token="agent-phone",
         token_digest="agent-phone",
         platform="ANDROID",
         app=App.AGENT_APP,
     )
+
+
+def test_agents_morning_digest(reminders, agent_phone):
     assert agent_morning_digest() == 1
     message = PushMessage.objects.get(device__app=App.AGENT_APP)
     assert message.body == "今天有5条提醒" and message.kind == "AGENT_DIGEST"
@@ -249,16 +253,9 @@ def test_customers_who_chose_nothing_get_chinese(gql, reminders, owner):
     assert PushMessage.objects.get().title == "续期保费即将到期"
 
 
-def test_agents_digest_in_the_agents_language(reminders, agent):
+def test_agents_digest_in_the_agents_language(reminders, agent, agent_phone):
     from reminders.services.settings import notification_settings_update
 
     notification_settings_update(user=agent.user, language="en")
-    Device.objects.create(
-        user=agent.user,
-        token="agent-phone",
-        token_digest="agent-phone",
-        platform="ANDROID",
-        app=App.AGENT_APP,
-    )
     assert agent_morning_digest() == 1
     assert PushMessage.objects.get(device__app=App.AGENT_APP).body == "5 reminders today"
