@@ -10,15 +10,26 @@ from .services import outbox, push, scan
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def reminder_scan(day: str | None = None) -> dict:
+    """The daily scan, then the system's pushes handed to workers in batches: a first day over a
+    large book can have tens of thousands, more than one task should hold."""
     from datetime import date
 
-    result = scan.reminder_scan(day=date.fromisoformat(day) if day else business_today())
+    result = scan.reminder_scan(day=date.fromisoformat(day) if day else business_today(), system_push=False)
+    due = push.reminders_due_for_system_push(rules=scan.reminder_rules())
+    batch = push.SYSTEM_PUSH_BATCH
+    for start in range(0, len(due), batch):
+        reminders_system_push.delay(due[start : start + batch])
     return {
         "created": result.created,
         "resolved": result.resolved,
         "expired": result.expired,
-        "pushed": result.system_pushed,
+        "system_push_batches": -(-len(due) // batch),
     }
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def reminders_system_push(reminder_ids: list[int]) -> int:
+    return push.reminders_system_push(reminder_ids=reminder_ids)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

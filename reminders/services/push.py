@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -155,30 +155,45 @@ def _refusal(reminder: Reminder, customer: CustomerProfile, delivery_day) -> str
     return None
 
 
-def reminders_push_unpushed_last_stages(*, rules: dict, now: datetime | None = None) -> int:
-    """The system pushes what reached its last stage without any stage of it being pushed."""
-    now = now or timezone.now()
+SYSTEM_PUSH_BATCH = 1000
+
+
+def reminders_due_for_system_push(*, rules: dict) -> list[int]:
+    """Reminders at their last stage of which no stage was pushed, in customer order (one query)."""
     pushed_sibling = Reminder.objects.filter(
         policy_id=OuterRef("policy_id"),
         kind=OuterRef("kind"),
         due_date=OuterRef("due_date"),
         pushed_at__isnull=False,
     )
-    total = 0
+    last_stages = Q()
     for kind, rule in rules.items():
-        if not rule.system_push_last_stage or not rule.stages:
-            continue
-        due = (
-            Reminder.objects.filter(kind=kind, stage=min(rule.stages), status=ReminderStatus.OPEN)
-            .exclude(Exists(pushed_sibling))
-            .order_by("customer_id", "pk")
-        )
-        for start in range(0, 100_000, 1000):
-            batch = list(due[start : start + 1000])
-            if not batch:
-                break
-            total += len(reminders_push(reminders=batch, pushed_by=None, now=now).pushed)
-    return total
+        if rule.system_push_last_stage and rule.stages:
+            last_stages |= Q(kind=kind, stage=min(rule.stages))
+    if not last_stages:
+        return []
+    return list(
+        Reminder.objects.filter(last_stages, status=ReminderStatus.OPEN)
+        .exclude(Exists(pushed_sibling))
+        .order_by("customer_id", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def reminders_system_push(*, reminder_ids: list[int], now: datetime | None = None) -> int:
+    """Push one batch for the system. Safe to repeat: what was pushed since is skipped."""
+    batch = list(Reminder.objects.filter(pk__in=reminder_ids).order_by("customer_id", "pk"))
+    return len(reminders_push(reminders=batch, pushed_by=None, now=now).pushed)
+
+
+def reminders_push_unpushed_last_stages(*, rules: dict, now: datetime | None = None) -> int:
+    """The system pushes what reached its last stage without any stage of it being pushed (inline;
+    the scheduled scan hands the same batches to workers instead)."""
+    due = reminders_due_for_system_push(rules=rules)
+    return sum(
+        reminders_system_push(reminder_ids=due[start : start + SYSTEM_PUSH_BATCH], now=now)
+        for start in range(0, len(due), SYSTEM_PUSH_BATCH)
+    )
 
 
 def reminder_mark_read(*, reminder_id: int, now: datetime | None = None) -> None:

@@ -196,6 +196,38 @@ def test_system_pushes_the_last_stage_the_agent_did_not_push(owner, agent, accou
     assert Reminder.objects.get(kind="SURVIVAL_BENEFIT").status == ReminderStatus.OPEN
 
 
+def test_the_scheduled_scan_hands_the_system_push_to_workers_in_batches(
+    owner, other, agent, account, monkeypatch
+):
+    from unittest import mock
+
+    from reminders import tasks
+    from reminders.services import push
+
+    for customer in (owner, other, owner):
+        policy = PolicyFactory(holder=customer, servicing_agent=agent, renewal_account=account)
+        PremiumFactory(policy=policy, due_date=date(2026, 11, 29))
+    monkeypatch.setattr(push, "SYSTEM_PUSH_BATCH", 2)
+    batches = []
+
+    def delay(ids):  # run each batch as the worker would, and note what it was given
+        batches.append(ids)
+        return tasks.reminders_system_push(ids)
+
+    with (
+        time_machine.travel(datetime(2026, 11, 28, 9, 0, tzinfo=SHANGHAI), tick=False),
+        mock.patch.object(tasks.reminders_system_push, "delay", side_effect=delay),
+    ):
+        result = tasks.reminder_scan("2026-11-28")
+        tasks.reminder_scan("2026-11-28")  # the next run finds nothing left to push
+
+    last_stage = Reminder.objects.filter(kind="RENEWAL_PREMIUM_DUE", stage=1)
+    assert result["system_push_batches"] == 2
+    assert [len(ids) for ids in batches] == [2, 1]
+    assert sorted(i for ids in batches for i in ids) == sorted(last_stage.values_list("pk", flat=True))
+    assert set(last_stage.values_list("status", flat=True)) == {ReminderStatus.PUSHED}
+
+
 @pytest.fixture
 def agent_phone(agent):
     return Device.objects.create(
