@@ -7,13 +7,21 @@ from accounts.models import Role
 from .models import Conversation
 
 
-def conversation_scope(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[Conversation]:
+def scope_customer(viewer) -> tuple[bool, int | None]:
+    """(may see any conversations, limited to this customer's id or None for all of them)."""
     if viewer is None:
-        return queryset.none()
+        return False, None
     if viewer.role in (Role.STAFF, Role.ADMIN):
-        return queryset
+        return True, None
     customer = getattr(viewer, "customer", None) if viewer.role == Role.CUSTOMER else None
-    return queryset.filter(customer=customer) if customer is not None else queryset.none()
+    return (True, customer.pk) if customer is not None else (False, None)
+
+
+def conversation_scope(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[Conversation]:
+    allowed, customer_id = scope_customer(viewer)
+    if not allowed:
+        return queryset.none()
+    return queryset if customer_id is None else queryset.filter(customer_id=customer_id)
 
 
 def is_staff(viewer) -> bool:

@@ -282,7 +282,6 @@ class Mutation:
     def send_chat_message(self, info: Info, input: SendChatMessageInput) -> SendChatMessagePayload:
         viewer = info.context.viewer
         message = services.message_send(
-            conversations=selectors.conversation_scope(models.Conversation.objects.all(), viewer=viewer),
             conversation_id=pk_of(input.conversation_id, type_name="Conversation", field="conversationId"),
             sender=viewer,
             kind=_sender_kind(viewer),
