@@ -3,9 +3,7 @@ worker thread, because the ORM is synchronous."""
 
 import asyncio
 import functools
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
@@ -23,26 +21,17 @@ def _in_event_loop() -> bool:
     return True
 
 
-# Few threads: the GIL runs one at a time anyway, and each extra thread adds contention for it once
-# they are all busy. Enough to overlap database round trips with Python work.
-_ORM_THREADS = ThreadPoolExecutor(
-    max_workers=int(os.environ.get("ORM_THREADS", "3")), thread_name_prefix="orm"
-)
-
-
 def db_async(function: Callable) -> Callable:
-    """Run ORM code from the event loop in the loop's worker threads, with Django's connection hygiene.
+    """Run ORM code from the event loop in worker threads, with Django's connection hygiene.
 
     Not asgiref's default single "thread-sensitive" thread: there, every websocket operation of the
     process would queue behind the others' database round trips. Django's ORM is thread-safe (one
     connection per thread), so a pool of threads overlaps those waits. SQLite has one writer anyway,
     and its in-memory test database locks tables across connections: there, the shared thread.
+    Elsewhere the event loop's default executor (a handful of threads: more would only contend for
+    the GIL).
     """
-    import os
-
-    return DatabaseSyncToAsync(
-        function, thread_sensitive=connection.vendor == "sqlite" or os.environ.get("XTS") == "1"
-    )
+    return DatabaseSyncToAsync(function, thread_sensitive=connection.vendor == "sqlite")
 
 
 def orm_resolver(resolver: Callable) -> Callable:
