@@ -17,7 +17,7 @@ from accounts.models import AgentProfile, App, CustomerProfile
 from core.money import business_today
 
 from ..models import NotificationSettings, Reminder, ReminderKind, ReminderPush, ReminderStatus
-from ..selectors import language_of, languages_of
+from ..selectors import languages_of
 from .inbox import notification_create
 from .outbox import push_enqueue
 
@@ -95,6 +95,11 @@ def reminders_push(
     deliver_at = delivery_time(now)
     delivery_day = timezone.localtime(deliver_at).date() if deliver_at else business_today()
     outcome = PushOutcome()
+    languages = languages_of(
+        CustomerProfile.objects.filter(pk__in={r.customer_id for r in reminders}).values_list(
+            "user_id", flat=True
+        )
+    )
     for reminder in sorted(reminders, key=lambda r: (r.customer_id, r.pk)):
         with transaction.atomic():
             # The customer row lock makes the daily limit hold when several agents push at once.
@@ -115,7 +120,7 @@ def reminders_push(
             )
             locked.status, locked.pushed_at, locked.pushed_by = ReminderStatus.PUSHED, now, pushed_by
             locked.save(update_fields=["status", "pushed_at", "pushed_by"])
-            language = language_of(customer.user_id)
+            language = languages[customer.user_id]
             title, body = reminder_message(locked, language, note)
             notification = notification_create(
                 user=customer.user,
