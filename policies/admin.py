@@ -7,6 +7,7 @@ from .models import (
     AuditEvent,
     BankAccount,
     Benefit,
+    BenefitLoanOffset,
     CashValue,
     Policy,
     PolicyLoan,
@@ -124,12 +125,23 @@ class RepaymentAdmin(admin.ModelAdmin):
     inlines = (RepaymentLineInline,)
 
 
+class BenefitLoanOffsetInline(admin.TabularInline):
+    model = BenefitLoanOffset
+    extra = 0
+    can_delete = False
+    readonly_fields = ("loan", "interest", "principal")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # written by the maturity job only
+
+
 @admin.register(Benefit)
 class BenefitAdmin(admin.ModelAdmin):
-    list_display = ("pk", "policy", "kind", "amount", "available_from", "status", "paid_at")
+    list_display = ("pk", "policy", "kind", "amount", "loan_offset", "available_from", "status", "paid_at")
     list_filter = ("kind", "status")
     search_fields = ("policy__number", "policy__holder__name")
     raw_id_fields = ("policy", "bank_account", "request")
+    inlines = (BenefitLoanOffsetInline,)
 
 
 @admin.register(ServicingRequest)

@@ -359,7 +359,9 @@ class BenefitStatus(models.TextChoices):
 class Benefit(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="benefits")
     kind = models.CharField(_("kind"), max_length=12, choices=BenefitKind.choices)
+    # What is paid out: the benefit less the policy loans it settled (see BenefitLoanOffset).
     amount = models.DecimalField(_("amount"), **MONEY)
+    loan_offset = models.DecimalField(_("policy loans settled from it"), **MONEY, default=ZERO)
     available_from = models.DateField(_("available from"))
     status = models.CharField(
         _("status"), max_length=12, choices=BenefitStatus.choices, default=BenefitStatus.SCHEDULED
@@ -385,6 +387,28 @@ class Benefit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} ({self.policy_id})"
+
+
+class BenefitLoanOffset(models.Model):
+    """A policy loan settled, wholly or in part, out of the maturity benefit (interest first)."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="loan_offsets")
+    loan = models.ForeignKey(PolicyLoan, on_delete=models.PROTECT, related_name="benefit_offsets")
+    interest = models.DecimalField(**MONEY)
+    principal = models.DecimalField(**MONEY)
+
+    class Meta:
+        verbose_name = _("loan settled from a benefit")
+        verbose_name_plural = _("loans settled from benefits")
+        constraints = [
+            models.UniqueConstraint(fields=["benefit", "loan"], name="benefit_offset_unique_loan"),
+            models.CheckConstraint(
+                condition=Q(interest__gte=0, principal__gte=0), name="benefit_offset_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.loan_id}: {self.interest} + {self.principal}"
 
 
 class IdempotencyRecord(models.Model):

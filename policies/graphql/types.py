@@ -163,7 +163,10 @@ class LoanType(relay.Node):
 
 @strawberry_django.type(models.Benefit, name="Benefit")
 class BenefitType(relay.Node):
-    amount: Decimal
+    amount: Decimal = strawberry_django.field(description="What is paid out, after `loanOffset`.")
+    loan_offset: Decimal = strawberry_django.field(
+        description="Policy loans (interest first) settled out of a maturity benefit."
+    )
     available_from: date
     claimed_at: datetime | None
     paid_at: datetime | None

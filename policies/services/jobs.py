@@ -6,14 +6,16 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from core.money import ZERO, business_today
 
-from ..calculations import current_cash_value, loan_interest
+from ..calculations import current_cash_value, loan_interest, repayment_split
 from ..models import (
     UNPAID_PREMIUM,
     Benefit,
     BenefitKind,
+    BenefitLoanOffset,
     BenefitStatus,
     LoanStatus,
     Policy,
@@ -23,6 +25,7 @@ from ..models import (
     PremiumDue,
     Product,
 )
+from .common import audit_record
 
 logger = logging.getLogger(__name__)
 BATCH = 2000
@@ -163,25 +166,92 @@ def loans_exceed_cash_value(*, day: date) -> int:
 def policies_mature(*, day: date) -> int:
     """Policies reaching maturity are MATURED and their maturity benefit becomes AVAILABLE."""
     maturing = Policy.objects.filter(status__in=LIVE, maturity_date__lte=day)
-    rows = list(maturing.values_list("pk", "sum_assured", "maturity_date"))
     moved = policies_transition(
         queryset=maturing, to_status=PolicyStatus.MATURED, reason="MATURITY", day=day, job="policies_mature"
     )
-    for batch_start in range(0, len(rows), BATCH):
-        Benefit.objects.bulk_create(
-            [
+    maturity_benefits_create(day=day)
+    return moved
+
+
+def maturity_benefits_create(*, day: date) -> int:
+    """The maturity benefit of every matured policy that has none yet: the sum assured, less the
+    policy loans still owed on the maturity date, which it settles (interest first).
+
+    Keyed on "matured without a benefit", so a run cut off after the status change catches up the
+    next day, and a second run creates nothing.
+    """
+    has_benefit = Benefit.objects.filter(policy=OuterRef("pk"), kind=BenefitKind.MATURITY)
+    missing = Policy.objects.filter(status=PolicyStatus.MATURED, maturity_date__lte=day).exclude(
+        Exists(has_benefit)
+    )
+    ids = list(missing.values_list("pk", flat=True).order_by("pk"))
+    created = 0
+    for batch in _batches(ids):
+        with transaction.atomic():
+            policies = list(
+                missing.filter(pk__in=batch).select_for_update().only("pk", "sum_assured", "maturity_date")
+            )
+            loans: dict[int, list[PolicyLoan]] = {}
+            for loan in (
+                PolicyLoan.objects.select_for_update()
+                .filter(policy_id__in=[p.pk for p in policies], status=LoanStatus.ACTIVE)
+                .order_by("policy_id", "due_on", "pk")
+            ):
+                loans.setdefault(loan.policy_id, []).append(loan)
+            benefits = [
                 Benefit(
-                    policy_id=pk,
+                    policy_id=p.pk,
                     kind=BenefitKind.MATURITY,
-                    amount=amount,
-                    available_from=matures,
+                    amount=p.sum_assured,
+                    available_from=p.maturity_date,
                     status=BenefitStatus.AVAILABLE,
                 )
-                for pk, amount, matures in rows[batch_start : batch_start + BATCH]
-            ],
-            ignore_conflicts=True,
+                for p in policies
+            ]
+            Benefit.objects.bulk_create(benefits)
+            for policy, benefit in zip(policies, benefits, strict=True):
+                if policy.pk in loans:
+                    _settle_loans_from(benefit, loans[policy.pk], on=policy.maturity_date)
+        created += len(policies)
+        logger.info("maturity_benefits_create: %s/%s benefits", created, len(ids))
+    return created
+
+
+def _settle_loans_from(benefit: Benefit, loans: list[PolicyLoan], *, on: date) -> None:
+    """Pay the policy's loans out of its benefit, interest first, as far as the benefit goes."""
+    left = benefit.amount
+    offsets = []
+    for loan in loans:
+        interest = loan_interest(loan, on)
+        to_interest, to_principal = repayment_split(
+            interest=interest, principal=loan.outstanding_principal, amount=left
         )
-    return moved
+        if not to_interest and not to_principal:
+            break
+        before = {"outstanding_principal": loan.outstanding_principal, "interest": interest}
+        left -= to_interest + to_principal
+        loan.accrued_interest = interest - to_interest
+        loan.outstanding_principal -= to_principal
+        loan.interest_from = on
+        if not loan.outstanding_principal and not loan.accrued_interest:
+            loan.status = LoanStatus.REPAID
+        loan.save(update_fields=["accrued_interest", "outstanding_principal", "interest_from", "status"])
+        offsets.append(
+            BenefitLoanOffset(benefit=benefit, loan=loan, interest=to_interest, principal=to_principal)
+        )
+        audit_record(
+            actor=None,
+            action="policy_loan.settled_from_maturity_benefit",
+            obj=loan,
+            before=before,
+            after={"interest": to_interest, "principal": to_principal, "status": loan.status},
+        )
+    BenefitLoanOffset.objects.bulk_create(offsets)
+    benefit.loan_offset = benefit.amount - left
+    benefit.amount = left
+    if not left:  # all of it went to the loans: nothing for the customer to claim
+        benefit.status, benefit.paid_at = BenefitStatus.PAID, timezone.now()
+    benefit.save(update_fields=["amount", "loan_offset", "status", "paid_at"])
 
 
 def benefits_make_available(*, day: date) -> int:

@@ -7,14 +7,17 @@ import pytest
 from django.core.management import call_command
 
 from policies.models import (
+    AuditEvent,
     Benefit,
     BenefitKind,
+    BenefitLoanOffset,
     BenefitStatus,
+    LoanStatus,
     PolicyStatus,
     PolicyStatusChange,
     PremiumStatus,
 )
-from policies.services.jobs import policy_daily_jobs
+from policies.services.jobs import maturity_benefits_create, policy_daily_jobs
 
 from .factories import BenefitFactory, LoanFactory, PolicyFactory, PremiumFactory
 
@@ -166,3 +169,58 @@ def test_daily_schedule_is_installed_and_editable():
 
     task = PeriodicTask.objects.get(task="policies.tasks.policy_daily_jobs")
     assert task.enabled and task.crontab.timezone.key == "Asia/Shanghai"
+
+
+def test_maturity_settles_the_policy_loans_out_of_the_benefit_to_the_fen(owner):
+    maturing = PolicyFactory(
+        holder=owner, maturity_date=DAY, sum_assured=Decimal("80000.00"), cash_values__amount="80000.00"
+    )
+    # 10,000.00 at 5% for 73 days: 100.00 of interest.
+    older = LoanFactory(
+        policy=maturing, principal=Decimal("10000.00"), interest_from=DAY - timedelta(days=73)
+    )
+    # 2,000.00 with 12.34 of interest carried from a rollover, none accrued since.
+    newer = LoanFactory(
+        policy=maturing, principal=Decimal("2000.00"), accrued_interest=Decimal("12.34"), interest_from=DAY
+    )
+
+    _twice()
+
+    benefit = Benefit.objects.get(policy=maturing)
+    assert (benefit.amount, benefit.loan_offset) == (Decimal("67887.66"), Decimal("12112.34"))
+    lines = {o.loan_id: (o.interest, o.principal) for o in BenefitLoanOffset.objects.filter(benefit=benefit)}
+    assert lines == {
+        older.pk: (Decimal("100.00"), Decimal("10000.00")),
+        newer.pk: (Decimal("12.34"), Decimal("2000.00")),
+    }
+    for loan in (older, newer):
+        loan.refresh_from_db()
+        assert (loan.status, loan.outstanding_principal, loan.accrued_interest) == (
+            LoanStatus.REPAID,
+            Decimal("0.00"),
+            Decimal("0.00"),
+        )
+    assert AuditEvent.objects.filter(action="policy_loan.settled_from_maturity_benefit").count() == 2
+
+
+def test_a_benefit_smaller_than_the_loans_pays_interest_first_and_leaves_the_rest_owed(owner):
+    # Matured by a run that stopped before its benefit was written: the next run catches up.
+    policy = PolicyFactory(
+        holder=owner, maturity_date=DAY, sum_assured=Decimal("1500.00"), status=PolicyStatus.MATURED
+    )
+    loan = LoanFactory(
+        policy=policy, principal=Decimal("2000.00"), accrued_interest=Decimal("30.00"), interest_from=DAY
+    )
+
+    assert maturity_benefits_create(day=DAY) == 1
+    assert maturity_benefits_create(day=DAY) == 0
+
+    benefit = Benefit.objects.get(policy=policy)
+    assert (benefit.amount, benefit.loan_offset) == (Decimal("0.00"), Decimal("1500.00"))
+    assert benefit.status == BenefitStatus.PAID  # nothing left to claim
+    loan.refresh_from_db()
+    assert (loan.status, loan.accrued_interest, loan.outstanding_principal) == (
+        LoanStatus.ACTIVE,
+        Decimal("0.00"),
+        Decimal("530.00"),
+    )
