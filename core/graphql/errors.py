@@ -60,6 +60,9 @@ class CodedError(Exception):
 
     def __init__(self, message=None):
         super().__init__(str(message or self.default_message))
+        # graphql-core copies an underlying error's `extensions` into the error it reports, so the
+        # code reaches clients on every path, subscriptions included (which bypass ErrorCodes).
+        self.extensions = {"code": self.code}
 
 
 class Unauthenticated(CodedError):

@@ -156,4 +156,8 @@ async def test_another_customers_conversation_is_refused(chat, elder):
     missing = await ws.receive_json_from(timeout=5)
     await ws.disconnect()
 
-    assert foreign["payload"] == missing["payload"] == {"data": None, "errors": [{"message": "未找到。"}]}
+    assert foreign["payload"] == missing["payload"]
+    assert foreign["payload"] == {
+        "data": None,
+        "errors": [{"message": "未找到。", "extensions": {"code": "NOT_FOUND"}}],
+    }
