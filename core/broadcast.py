@@ -5,6 +5,7 @@ and dropped, never turned into an error for a write that has committed: subscrib
 the database (see chat's `chatEvents`).
 """
 
+import contextlib
 import contextvars
 import logging
 
@@ -34,18 +35,19 @@ def group_send_on_commit(group: str, message: dict) -> None:
     transaction.on_commit(send)
 
 
-def defer() -> tuple[list, contextvars.Token]:
-    """Start collecting this context's broadcasts (call on the event loop, before the thread hop)."""
+@contextlib.asynccontextmanager
+async def sent_from_loop():
+    """Within this block (entered on the event loop, around a worker-thread call), broadcasts
+    committed by the thread are collected, then sent here, in order, when the block ends."""
     queue: list = []
-    return queue, _deferred.set(queue)
-
-
-async def flush(queue: list, token: contextvars.Token) -> None:
-    """Stop collecting and send what was committed, in order."""
-    _deferred.reset(token)
-    layer = get_channel_layer()
-    for group, message in queue:
-        try:
-            await layer.group_send(group, message)
-        except Exception:
-            logger.exception("broadcast to %s failed", group)
+    token = _deferred.set(queue)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        layer = get_channel_layer()
+        for group, message in queue:
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                logger.exception("broadcast to %s failed", group)

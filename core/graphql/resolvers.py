@@ -48,11 +48,8 @@ def orm_resolver(resolver: Callable) -> Callable:
     threaded = db_async(in_language)
 
     async def on_loop(*args, **kwargs):
-        queue, token = broadcast.defer()
-        try:
+        async with broadcast.sent_from_loop():
             return await threaded(*args, **kwargs)
-        finally:
-            await broadcast.flush(queue, token)
 
     @functools.wraps(resolver)
     def wrapper(*args, **kwargs):

@@ -167,3 +167,24 @@ def test_a_failed_broadcast_does_not_fail_the_committed_message(gql, chat, caplo
     assert result["data"]["sendChatMessage"]["errors"] == []
     assert Message.objects.filter(conversation=conversation, body="还在吗").exists()
     assert f"broadcast to chat.conversation.{conversation.pk} failed" in caplog.text
+
+
+async def test_a_failed_broadcast_over_the_websocket_does_not_fail_the_message(chat, caplog):
+    conversation, gid, _customer_token, staff_token = chat
+    staff = await _connect(staff_token)
+
+    class BrokenLayer:
+        async def group_send(self, group, message):
+            raise ConnectionError("redis is down")
+
+    with (
+        mock.patch("core.broadcast.get_channel_layer", return_value=BrokenLayer()),
+        caplog.at_level(logging.ERROR, logger="core.broadcast"),
+    ):
+        payload = await _operation(staff, SEND, {"input": {"conversationId": gid, "body": "还在吗"}})
+
+    assert payload["data"]["sendChatMessage"]["errors"] == []
+    stored = Message.objects.filter(conversation=conversation, body="还在吗").exists
+    assert await database_sync_to_async(stored)()
+    assert f"broadcast to chat.conversation.{conversation.pk} failed" in caplog.text
+    await staff.disconnect()
