@@ -26,6 +26,13 @@ mutation S($input: SendChatMessageInput!) {
 _ids = itertools.count(1)
 
 
+class BrokenLayer:
+    """A channel layer whose Redis is down."""
+
+    async def group_send(self, group, message):
+        raise ConnectionError("redis is down")
+
+
 @pytest.fixture
 def chat(active_chat, customer, staff_a):
     gid = str(relay.GlobalID("Conversation", str(active_chat.pk)))
@@ -154,10 +161,6 @@ async def test_a_lost_broadcast_is_filled_from_the_store_in_order(chat):
 def test_a_failed_broadcast_does_not_fail_the_committed_message(gql, chat, caplog):
     conversation, gid, _customer_token, staff_token = chat
 
-    class BrokenLayer:
-        async def group_send(self, group, message):
-            raise ConnectionError("redis is down")
-
     with (
         mock.patch("core.broadcast.get_channel_layer", return_value=BrokenLayer()),
         caplog.at_level(logging.ERROR, logger="core.broadcast"),
@@ -172,10 +175,6 @@ def test_a_failed_broadcast_does_not_fail_the_committed_message(gql, chat, caplo
 async def test_a_failed_broadcast_over_the_websocket_does_not_fail_the_message(chat, caplog):
     conversation, gid, _customer_token, staff_token = chat
     staff = await _connect(staff_token)
-
-    class BrokenLayer:
-        async def group_send(self, group, message):
-            raise ConnectionError("redis is down")
 
     with (
         mock.patch("core.broadcast.get_channel_layer", return_value=BrokenLayer()),
