@@ -26,13 +26,19 @@ def group_send_on_commit(group: str, message: dict) -> None:
         deferred = _deferred.get()
         if deferred is not None:
             deferred.append((group, message))
-            return
-        try:
-            async_to_sync(get_channel_layer().group_send)(group, message)
-        except Exception:
-            logger.exception("broadcast to %s failed", group)
+        else:
+            async_to_sync(_send_all)([(group, message)])
 
     transaction.on_commit(send)
+
+
+async def _send_all(queue: list) -> None:
+    layer = get_channel_layer()
+    for group, message in queue:
+        try:
+            await layer.group_send(group, message)
+        except Exception:
+            logger.exception("broadcast to %s failed", group)
 
 
 @contextlib.asynccontextmanager
@@ -45,9 +51,4 @@ async def sent_from_loop():
         yield
     finally:
         _deferred.reset(token)
-        layer = get_channel_layer()
-        for group, message in queue:
-            try:
-                await layer.group_send(group, message)
-            except Exception:
-                logger.exception("broadcast to %s failed", group)
+        await _send_all(queue)
