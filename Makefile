@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint schema worker beat bench messages seed migrate venv browser
+.PHONY: run test test-night lint schema worker beat bench messages seed migrate venv browser
 
 venv: $(STAMP)
 
@@ -40,9 +40,15 @@ messages: $(STAMP)
 	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# Debian's Chromium for the console's browser test (root; CI runs it too).
+# Debian's Chromium (browser tests) and libfaketime (the night run), as root; CI runs it too.
 browser:
-	bash scripts/install-browser.sh
+	bash scripts/install-debian-packages.sh
+
+# The whole suite again with the process clock at 03:00 Asia/Shanghai (19:00 UTC the day before):
+# nothing may depend on the time of day. Needs libfaketime (make browser).
+FAKETIME_LIB := /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+test-night: $(STAMP)
+	TZ=UTC FAKETIME="@2026-11-21 19:00:00" LD_PRELOAD=$(FAKETIME_LIB) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: $(STAMP)
 	$(BIN)/celery -A config.celery_app worker --loglevel=INFO

@@ -2,13 +2,23 @@ import json
 import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, TestCase
 
 from accounts.sms import MemorySmsBackend
+from tests.clock import BUSINESS_NOW
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+@pytest.fixture(autouse=True)
+def business_clock():
+    """Every test runs at BUSINESS_NOW (ticking), never at the wall clock's time; tests needing another
+    moment travel there (a nested travel wins)."""
+    with time_machine.travel(BUSINESS_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,13 @@
 import os
 import socket
 import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
+
+from tests.clock import frozen_command, frozen_env
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,21 +28,15 @@ def asgi_servers(count: int = 1, **env):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **frozen_env(),
         **env,
     }
     ports = [free_port() for _ in range(count)]
     processes = [
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
+            frozen_command(
+                "uvicorn", "config.asgi:application", "--port", str(port), "--log-level", "warning"
+            ),
             cwd=ROOT,
             env=environment,
         )

@@ -2,7 +2,6 @@
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from reminders.fake_fcm import FakeFcm
 from reminders.models import PushMessage, PushStatus
 from reminders.services.outbox import push_enqueue
 from tests.accounts.factories import CustomerFactory
+from tests.clock import frozen_command, frozen_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,11 +30,10 @@ def worker(redis_url, postgres):
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "REDIS_URL": redis_url,
             "FCM_ENDPOINT": fcm.url,
+            **frozen_env(),
         }
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
+            frozen_command(
                 "celery",
                 "-A",
                 "config.celery_app",
@@ -45,7 +44,7 @@ def worker(redis_url, postgres):
                 "--without-gossip",
                 "--without-heartbeat",
                 "--loglevel=WARNING",
-            ],
+            ),
             cwd=ROOT,
             env=env,
         )

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Debian packages the test suite and CI use, installed only when missing (root; CI runs it):
+#   chromium   the workbench's browser tests (Playwright drives it; it downloads no browser)
+#   faketime   the suite's second run with the process clock at 03:00 Asia/Shanghai
+set -euo pipefail
+declare -A probe=(
+  [chromium]="command -v chromium"
+  [faketime]="test -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+)
+missing=()
+for package in "${!probe[@]}"; do
+  if ! eval "${probe[$package]}" >/dev/null 2>&1; then missing+=("$package"); fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-debian-packages: run as root, or install: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "installed: ${missing[*]}"
