@@ -128,7 +128,7 @@ class Mutation:
             # Codes for other purposes go to a phone the logged-in viewer is adding.
             info.context.require_viewer()
         sent = services.otp_request(
-            phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.request)
+            phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.http_request)
         )
         return RequestOtpPayload(
             sent=True, expires_at=sent.expires_at, retry_after_seconds=sent.retry_after_seconds
@@ -137,7 +137,7 @@ class Mutation:
     @strawberry.mutation
     @returns_user_errors(LoginPayload)
     def login(self, info: Info, input: LoginInput) -> LoginPayload:
-        request = info.context.request
+        request = info.context.http_request
         if (input.password is None) == (input.otp is None):
             raise ServiceError(ErrorCode.INVALID, _("Give either a password or a code."), field="password")
         if len(input.phone) > 32 or len(input.password or input.otp or "") > MAX_SECRET_LENGTH:

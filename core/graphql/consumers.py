@@ -12,6 +12,7 @@ from accounts.tokens import AccessTokenError, authenticate_access_token
 
 from .context import GraphQLContext, bearer_token
 from .resolvers import db_async
+from .ws_handler import ThreadedOperationsHandler
 
 
 def language_from_header(accept_language: str) -> str:
@@ -27,6 +28,8 @@ def language_from_header(accept_language: str) -> str:
 
 
 class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
+    graphql_transport_ws_handler_class = ThreadedOperationsHandler
+
     async def get_context(self, request, response) -> GraphQLContext:
         headers = dict(self.scope.get("headers") or [])
         language = language_from_header(headers.get(b"accept-language", b"").decode("latin-1"))

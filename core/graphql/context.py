@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -39,6 +40,23 @@ class GraphQLContext:
         except AccessTokenError as exc:
             self._auth_error = exc.reason
             return None
+
+    @cached_property
+    def http_request(self) -> HttpRequest:
+        """The request as Django code (rate limits, lockouts, logs) reads it, on both transports: over
+        the websocket, the handshake's address and headers."""
+        if isinstance(self.request, HttpRequest):
+            return self.request
+        scope = getattr(self.request, "scope", None) or {}
+        request = HttpRequest()
+        request.method = "POST"
+        request.path = request.path_info = scope.get("path", "/graphql/")
+        client = scope.get("client") or ("", 0)
+        request.META = {"REMOTE_ADDR": client[0] or "", "SERVER_NAME": "websocket", "SERVER_PORT": "0"}
+        for name, value in scope.get("headers") or []:
+            key = name.decode("latin-1").upper().replace("-", "_")
+            request.META[f"HTTP_{key}"] = value.decode("latin-1")
+        return request
 
     def set_viewer(self, user: User) -> None:
         """Websockets authenticate once in connection_init; later operations reuse the user."""

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql.error import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.language import DocumentNode, OperationDefinitionNode
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_validator
@@ -91,13 +92,29 @@ def _limit_rules(max_depth: int, max_aliases: int) -> tuple:
     return (depth_validator(max_depth, None), alias_validator(max_aliases))
 
 
+class NamedOperationRule(ValidationRule):
+    """Added when the request names no operation: the document must then hold exactly one (the
+    GraphQL spec's GetOperation; graphql-core would quietly run the first)."""
+
+    def enter_document(self, node: DocumentNode, *_args) -> None:
+        operations = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) > 1:
+            self.report_error(
+                GraphQLError(_("The document has several operations: say which one with operationName."))
+            )
+
+
 class QueryLimitsBySettings(SchemaExtension):
-    """Depth (fragments included) and alias limits from settings, checked during validation."""
+    """Depth (fragments included) and alias limits from settings, checked during validation; a
+    document of several operations must name the one to run."""
 
     def on_operation(self) -> Iterator[None]:
-        self.execution_context.validation_rules = (
-            *self.execution_context.validation_rules,
+        context = self.execution_context
+        named = () if context.operation_name else (NamedOperationRule,)
+        context.validation_rules = (
+            *context.validation_rules,
             *_limit_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES),
+            *named,
         )
         yield
 

@@ -1,0 +1,87 @@
+"""graphql-transport-ws operations: queries and mutations run exactly as over HTTP.
+
+Strawberry runs every websocket operation on the event loop, where the synchronous ORM may not be
+called; resolvers then worked over the socket only where someone remembered to wrap them. Here a
+query or mutation is executed synchronously in a worker thread (one hop per operation, the same code
+path as HTTP); only subscriptions stay on the loop. A document that does not parse, or that names
+no operation among several, fails that operation alone instead of closing the socket.
+"""
+
+import functools
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql.error import GraphQLSyntaxError
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
+
+from core import broadcast
+
+from .resolvers import db_async
+
+
+def _bad_request(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+@functools.lru_cache(maxsize=256)
+def _operation_type(query: str, operation_name: str | None) -> OperationType | GraphQLError:
+    """The operation's type, or the client's mistake as an error (cached: apps repeat documents)."""
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except GraphQLSyntaxError as exc:
+        return _bad_request(exc.message)
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        if operation_name:
+            return _bad_request(_("The document has no operation named %(name)s.") % {"name": operation_name})
+        return _bad_request(_("The document has several operations: say which one with operationName."))
+    return operation.operation
+
+
+class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
+    async def run_operation(self, operation: Operation) -> None:
+        query = operation.query if isinstance(operation.query, str) else ""
+        name = operation.operation_name if isinstance(operation.operation_name, str) else None
+        kind = _operation_type(query, name)
+        if kind is OperationType.SUBSCRIPTION:
+            await super().run_operation(operation)
+            return
+        if isinstance(kind, GraphQLError):
+            with translation.override(self._language()):
+                await operation.send_initial_errors([kind])
+            return
+        try:
+            async with broadcast.sent_from_loop():
+                result = await db_async(self._execute)(operation)
+        except Exception as error:
+            # Execution reports resolver failures itself; this is the machinery failing. The socket
+            # and its other operations live on.
+            await self.handle_task_exception(error)
+            with translation.override(self._language()):
+                internal = GraphQLError(_("Internal error."), extensions={"code": "INTERNAL"})
+            await operation.send_initial_errors([internal])
+            return
+        if result.data is None and result.errors and all(error.path is None for error in result.errors):
+            # The request itself is at fault (validation, variables): the protocol's `error` message.
+            await operation.send_initial_errors(result.errors)
+            return
+        await operation.send_next(result)
+        await operation.send_operation_message({"id": operation.id, "type": "complete"})
+
+    def _language(self) -> str:
+        return getattr(self.context, "language", None) or settings.LANGUAGE_CODE
+
+    def _execute(self, operation: Operation):
+        with translation.override(self._language()):
+            return self.schema.execute_sync(
+                operation.query,
+                variable_values=operation.variables,
+                context_value=self.context,
+                root_value=self.root_value,
+                operation_name=operation.operation_name,
+            )
