@@ -2,9 +2,12 @@
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+# Business dates and hours are counted here, whatever the server's zone.
+BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 

@@ -1,6 +1,6 @@
 """Demo book for DESIGN.md's accounts, and the synthetic book behind `seed_demo --customers N`."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from accounts.demo import DEMO_PASSWORD, SYNTHETIC_PHONE_BASE
 from accounts.models import AgentProfile, CustomerProfile, Gender, Role, User
-from core.money import business_today, to_fen
+from core.money import BUSINESS_TZ, business_today, to_fen
 
 from .models import (
     BankAccount,
@@ -76,6 +76,11 @@ def products_seed() -> dict[str, Product]:
             },
         )
     return products
+
+
+def _business_moment(day: date) -> datetime:
+    """10:30 on `day` in Asia/Shanghai: when a seeded request was made."""
+    return datetime.combine(day, time(10, 30), tzinfo=BUSINESS_TZ)
 
 
 def _years_before(day: date, years: int) -> date:
@@ -174,6 +179,7 @@ def _account(
 def _loan(policy: Policy, account: BankAccount, *, amount: str, disbursed: date) -> None:
     if PolicyLoan.objects.filter(policy=policy).exists():
         return
+    submitted = _business_moment(disbursed)
     request = ServicingRequest.objects.create(
         customer=policy.holder,
         type=RequestType.POLICY_LOAN,
@@ -181,6 +187,10 @@ def _loan(policy: Policy, account: BankAccount, *, amount: str, disbursed: date)
         policy=policy,
         amount=Decimal(amount),
         summary={"bank_account_id": account.pk, "bank_account": account.masked_number},
+        # Decided by automation within a second, paid out a few seconds later, as the live path does.
+        submitted_at=submitted,
+        decided_at=submitted + timedelta(milliseconds=350),
+        completed_at=submitted + timedelta(seconds=4),
     )
     PolicyLoan.objects.create(
         policy=policy,
@@ -497,6 +507,8 @@ def _synthetic_loans(policies: list[Policy], today: date) -> None:
     borrowing = [
         p for p in policies if p.pk % 10 == 0 and p.product.loanable and p.status == PolicyStatus.IN_FORCE
     ]
+    # Spread over the whole term, so some terms end within the reminder stages.
+    disbursed_on = {p.pk: today - timedelta(days=(p.pk // 10) % 182) for p in borrowing}
     requests = ServicingRequest.objects.bulk_create(
         [
             ServicingRequest(
@@ -504,6 +516,10 @@ def _synthetic_loans(policies: list[Policy], today: date) -> None:
                 type=RequestType.POLICY_LOAN,
                 status=RequestStatus.COMPLETED,
                 policy=p,
+                amount=to_fen(p.premium * Decimal("0.5")),
+                submitted_at=(submitted := _business_moment(disbursed_on[p.pk])),
+                decided_at=submitted + timedelta(milliseconds=350),
+                completed_at=submitted + timedelta(seconds=4),
             )
             for p in borrowing
         ],
@@ -511,8 +527,7 @@ def _synthetic_loans(policies: list[Policy], today: date) -> None:
     )
     loans = []
     for policy, request in zip(borrowing, requests, strict=True):
-        # Spread over the whole term, so some terms end within the reminder stages.
-        disbursed = today - timedelta(days=(policy.pk // 10) % 182)
+        disbursed = disbursed_on[policy.pk]
         amount = to_fen(policy.premium * Decimal("0.5"))
         loans.append(
             PolicyLoan(

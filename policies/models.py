@@ -252,12 +252,49 @@ class ServicingRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    # When rules sent it to a person (review or callback): such a request is never "automated".
+    routed_at = models.DateTimeField(_("sent to a person at"), null=True, blank=True)
+    # The decision (approve, reject, or cancel by the insurer); a customer's withdrawal is none.
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("servicing request")
         verbose_name_plural = _("servicing requests")
+        constraints = [
+            # Times in order: nothing is routed, decided or completed before it was submitted.
+            models.CheckConstraint(
+                condition=models.Q(routed_at__isnull=True)
+                | models.Q(routed_at__gte=models.F("submitted_at")),
+                name="request_routed_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decided_at__isnull=True)
+                | models.Q(decided_at__gte=models.F("submitted_at")),
+                name="request_decided_after_submitted",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(completed_at__isnull=True)
+                | models.Q(completed_at__gte=models.F("submitted_at")),
+                name="request_completed_after_submitted",
+            ),
+            # A decided status has its decision time; a finished one its completion time.
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["AUTO_APPROVED", "APPROVED", "COMPLETED", "REJECTED"])
+                | models.Q(decided_at__isnull=False),
+                name="request_decided_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["COMPLETED", "REJECTED", "CANCELLED"])
+                | models.Q(completed_at__isnull=False),
+                name="request_finished_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["PENDING_REVIEW", "HELD_FOR_CALLBACK"])
+                | models.Q(routed_at__isnull=False),
+                name="request_routed_has_time",
+            ),
+        ]
         indexes = [
             models.Index(fields=["customer", "-submitted_at"]),
             models.Index(fields=["status", "submitted_at"]),

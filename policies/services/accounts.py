@@ -66,7 +66,7 @@ def bank_account_add(
                 type=RequestType.BANK_ACCOUNT_ADD,
                 summary={"bank_account": account.masked_number},
             )
-            request_decide(request, status=RequestStatus.COMPLETED, now=now)
+            request_decide(request, status=RequestStatus.COMPLETED)
             audit_record(
                 actor=actor,
                 action="bank_account.add",

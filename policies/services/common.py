@@ -59,11 +59,47 @@ def request_sentence(request: ServicingRequest, language: str) -> str:
 
 
 def request_open(
-    *, customer, type: str, policy=None, amount=None, summary: dict | None = None
+    *, customer, type: str, policy=None, amount=None, summary: dict | None = None, now: datetime | None = None
 ) -> ServicingRequest:
     return ServicingRequest.objects.create(
-        customer=customer, type=type, policy=policy, amount=amount, summary=summary or {}
+        customer=customer,
+        type=type,
+        policy=policy,
+        amount=amount,
+        summary=summary or {},
+        submitted_at=now or timezone.now(),
     )
+
+
+ROUTED = (RequestStatus.PENDING_REVIEW, RequestStatus.HELD_FOR_CALLBACK)
+FINISHED = (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED)
+
+
+def _not_before_submission(request: ServicingRequest, now: datetime | None) -> datetime:
+    # A caller's `now` read before the request row was created must not put a decision first.
+    return max(now or timezone.now(), request.submitted_at)
+
+
+def request_route(
+    request: ServicingRequest,
+    *,
+    status: str,
+    reasons: list[str],
+    risk_flags: list[str] | None = None,
+    routed_by=None,
+    now: datetime | None = None,
+) -> ServicingRequest:
+    """Send the request to a person (review or callback): not a decision, and never automated."""
+    assert status in ROUTED, status
+    now = _not_before_submission(request, now)
+    request.status = status
+    request.reasons = list(reasons)
+    request.risk_flags = list(risk_flags or request.risk_flags)
+    request.routed_at = request.routed_at or now
+    if routed_by is not None:
+        request.decided_by = routed_by
+    request.save(update_fields=["status", "reasons", "risk_flags", "routed_at", "decided_by"])
+    return request
 
 
 def request_decide(
@@ -75,14 +111,15 @@ def request_decide(
     decided_by=None,
     now: datetime | None = None,
 ) -> ServicingRequest:
-    """Record the decision: by automation when `decided_by` is None."""
-    now = now or timezone.now()
+    """Record the decision: by automation when `decided_by` is None and no person was involved."""
+    assert status not in ROUTED, status
+    now = _not_before_submission(request, now)
     request.status = status
     request.reasons = list(reasons or request.reasons)
     request.risk_flags = list(risk_flags or request.risk_flags)
     request.decided_by = decided_by
     request.decided_at = now
-    if status in (RequestStatus.COMPLETED, RequestStatus.REJECTED, RequestStatus.CANCELLED):
+    if status in FINISHED:
         request.completed_at = now
     request.save(
         update_fields=["status", "reasons", "risk_flags", "decided_by", "decided_at", "completed_at"]
@@ -90,14 +127,25 @@ def request_decide(
     return request
 
 
+def request_withdraw(request: ServicingRequest, *, reasons: list[str], now: datetime | None = None) -> None:
+    """The customer cancels before a decision: finished, but decided by nobody."""
+    request.status = RequestStatus.CANCELLED
+    request.reasons = [*request.reasons, *reasons]
+    request.completed_at = _not_before_submission(request, now)
+    request.save(update_fields=["status", "reasons", "completed_at"])
+
+
 def request_complete(
     request: ServicingRequest, *, status: str = RequestStatus.COMPLETED, reasons=None
 ) -> None:
     request.status = status
-    request.completed_at = timezone.now()
+    request.completed_at = _not_before_submission(request, None)
+    if request.decided_at is None:
+        # Finished by the system without a decision step of its own (a failed payout).
+        request.decided_at = request.completed_at
     if reasons:
         request.reasons = [*request.reasons, *reasons]
-    request.save(update_fields=["status", "completed_at", "reasons"])
+    request.save(update_fields=["status", "completed_at", "decided_at", "reasons"])
 
 
 def _masked(data: dict) -> dict:

@@ -7,7 +7,7 @@ from core.errors import ErrorCode, ServiceError
 
 from ..models import Benefit, BenefitStatus, RequestStatus, RequestType, ServicingRequest
 from .benefits import benefit_payout_start
-from .common import request_decide
+from .common import audit_record, request_decide, request_route, request_withdraw
 from .loans import loan_create_after_approval
 from .notify import request_outcome_notify
 
@@ -48,11 +48,10 @@ def servicing_request_cancel(*, request: ServicingRequest, actor) -> ServicingRe
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE, _("This request has already been decided."), field="requestId"
             )
-        request_decide(
-            request,
-            status=RequestStatus.CANCELLED,
-            reasons=[*request.reasons, "CUSTOMER_CANCELLED"],
-            decided_by=actor,
+        before = {"status": request.status}
+        request_withdraw(request, reasons=["CUSTOMER_CANCELLED"])
+        audit_record(
+            actor=actor, action="request.cancel", obj=request, before=before, after={"status": request.status}
         )
         _release_claim(request)
     return request
@@ -82,7 +81,7 @@ def held_request_release(*, request_id: int, staff) -> ServicingRequest:
             raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only held requests can be released."))
         review = request.summary.get("review_reasons", [])
         if review:
-            request_decide(request, status=RequestStatus.PENDING_REVIEW, reasons=review, decided_by=staff)
+            request_route(request, status=RequestStatus.PENDING_REVIEW, reasons=review, routed_by=staff)
             return request
         request_decide(request, status=RequestStatus.APPROVED, decided_by=staff)
         _carry_out(request)

@@ -31,3 +31,18 @@ def test_seed_synthetic_customers_is_idempotent_and_valid():
     assert synthetic.count() == 150
     ids = list(synthetic.values_list("id_number", flat=True))
     assert len(set(ids)) == 150 and all(len(i) == 18 for i in ids)
+
+
+@pytest.mark.django_db
+def test_seeded_requests_carry_their_times_in_order():
+    from django.db.models import F
+
+    from policies.models import RequestStatus, ServicingRequest
+
+    call_command("seed_demo", customers=60, batch_size=50, no_progress=True)
+
+    completed = ServicingRequest.objects.filter(status=RequestStatus.COMPLETED)
+    assert completed.count() > 1
+    assert not completed.filter(decided_at__isnull=True).exists()
+    assert not completed.filter(completed_at__isnull=True).exists()
+    assert not completed.filter(decided_at__lt=F("submitted_at")).exists()

@@ -192,6 +192,8 @@ def test_phone_changed_in_the_last_7_days_sends_a_payout_to_review(gql, owner, p
         type=RequestType.CONTACT_CHANGE,
         status=RequestStatus.COMPLETED,
         summary={"fields": ["phone"]},
+        submitted_at=timezone.now() - timedelta(days=6, hours=23),
+        decided_at=timezone.now() - timedelta(days=6, hours=23),
         completed_at=timezone.now() - timedelta(days=6, hours=23),
     )
     gql.login("13800000011")

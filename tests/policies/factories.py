@@ -106,6 +106,8 @@ class LoanFactory(DjangoModelFactory):
             type=RequestType.POLICY_LOAN,
             status=RequestStatus.COMPLETED,
             policy=o.policy,
+            decided_at=timezone.now(),
+            completed_at=timezone.now(),
         )
     )
     bank_account = factory.LazyAttribute(lambda o: BankAccountFactory(customer=o.policy.holder))

@@ -34,6 +34,7 @@ def _pending_loan(owner, account, amount="5000.00"):
         amount=Decimal(amount),
         reasons=["OPEN_COMPLAINT"],
         summary={"bank_account_id": account.pk},
+        routed_at=timezone.now(),
     )
 
 
@@ -74,6 +75,7 @@ def test_review_queue_lists_reasons_and_automation_figures(owner, account):
             status=RequestStatus.COMPLETED,
             submitted_at=now - timedelta(seconds=seconds),
             decided_at=now,
+            completed_at=now,
         )
     page = client.get(
         "/admin/policies/servicingrequest/", {"status__exact": "PENDING_REVIEW"}

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from policies.calculations import loan_interest
 from policies.models import LoanStatus, PolicyStatus, RequestStatus, RequestType, ServicingRequest
@@ -110,7 +111,11 @@ def test_product_not_loanable(owner):
 def test_pending_loan_request(owner):
     policy = PolicyFactory(holder=owner)
     ServicingRequest.objects.create(
-        customer=owner, policy=policy, type=RequestType.POLICY_LOAN, status=RequestStatus.PENDING_REVIEW
+        customer=owner,
+        policy=policy,
+        type=RequestType.POLICY_LOAN,
+        status=RequestStatus.PENDING_REVIEW,
+        routed_at=timezone.now(),
     )
     assert _quote(policy).reason_code == "PENDING_REQUEST"
 
