@@ -12,7 +12,6 @@ from policies.models import RequestStatus, RequestType, ServicingRequest
 from policies.services.decisions import servicing_request_approve, servicing_request_cancel
 from policies.services.loans import loan_apply
 from policies.services.review import automation_stats
-
 from tests.accounts.factories import StaffFactory
 
 from .factories import BankAccountFactory, PolicyFactory
