@@ -1,5 +1,7 @@
 """The agent's reminders, the rules that raise them, the customer's inbox and settings, and the push outbox."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -25,6 +27,10 @@ class ReminderStatus(models.TextChoices):
     RESOLVED = "RESOLVED", _("Resolved")
     EXPIRED = "EXPIRED", _("Expired")
 
+
+# Pushes wait for the morning between these hours (Asia/Shanghai).
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
 
 LIVE_REMINDER = (ReminderStatus.OPEN, ReminderStatus.PUSHED, ReminderStatus.READ)
 
@@ -155,6 +161,8 @@ class PushStatus(models.TextChoices):
     SENT = "SENT", _("Sent")
     FAILED = "FAILED", _("Failed")
     DEFERRED = "DEFERRED", _("Deferred")
+    # Its reminder was settled before it could be sent (a deferred push, a retry): not sent.
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
 
 
 class PushMessage(models.Model):
@@ -165,6 +173,10 @@ class PushMessage(models.Model):
     title = models.CharField(max_length=128)
     body = models.CharField(max_length=512)
     data = models.JSONField(default=dict)
+    # The reminder it pushes, re-checked when it is sent.
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
     not_before = models.DateTimeField(default=timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import Role
 from elder_mode.presentation import presentation_hints
 from elder_mode.selectors import accessibility_for
 
-from .models import Notification, NotificationSettings, Reminder, ReminderKind, ReminderStatus
+from .models import QUIET_UNTIL, Notification, NotificationSettings, Reminder, ReminderKind, ReminderStatus
 
 
 def languages_of(user_ids) -> dict[int, str]:
@@ -42,14 +43,23 @@ def reminder_scope(queryset: QuerySet[Reminder], *, viewer) -> QuerySet[Reminder
     return queryset.filter(agent=agent) if agent is not None else queryset.none()
 
 
-def reminder_summary_for_agent(*, agent, day) -> list[dict]:
-    """Open reminders and today's pushes per kind, in one query."""
+def reminder_summary_for_agent(*, agent, now) -> list[dict]:
+    """Per kind: open reminders, pushes that reached phones today, and pushes waiting for 08:00
+    (quiet hours), in one query. A push made at 22:00 is not "pushed today": it goes tomorrow."""
+    local = timezone.localtime(now)
+    today = local.date()
+    # Deliveries due today happen at 08:00 at the earliest: before then, they are still waiting.
+    delivered_by_now = Q(pushes__delivery_day=today) if local.time() >= QUIET_UNTIL else Q(pk__in=[])
+    waiting = Q(pushes__delivery_day__gt=today) | (
+        Q(pushes__delivery_day=today) if local.time() < QUIET_UNTIL else Q(pk__in=[])
+    )
     rows = (
         Reminder.objects.filter(agent=agent)
         .values("kind")
         .annotate(
-            open=Count("pk", filter=Q(status=ReminderStatus.OPEN)),
-            pushed_today=Count("pk", filter=Q(pushed_at__date=day)),
+            open=Count("pk", filter=Q(status=ReminderStatus.OPEN), distinct=True),
+            pushed_today=Count("pushes", filter=delivered_by_now, distinct=True),
+            deferred=Count("pushes", filter=waiting, distinct=True),
         )
         .order_by()
     )
@@ -59,6 +69,7 @@ def reminder_summary_for_agent(*, agent, day) -> list[dict]:
             "kind": kind,
             "open": found.get(kind, {}).get("open", 0),
             "pushed_today": found.get(kind, {}).get("pushed_today", 0),
+            "deferred": found.get(kind, {}).get("deferred", 0),
         }
         for kind in ReminderKind.values
     ]

@@ -14,6 +14,7 @@ from elder_mode.models import RiskOperation
 
 from ..models import BankAccount, Policy, PolicyStatus, RequestStatus, RequestType
 from ..providers import BANKS, bank_verifier
+from ..signals import obligations_settle
 from .common import audit_record, request_decide, request_open
 
 VERIFY_FAILURES = {
@@ -134,6 +135,7 @@ def renewal_debit_authorize(
                 after={"renewal_account": bank_account.masked_number},
             )
         request_decide(request, status=RequestStatus.COMPLETED)
+        obligations_settle(policy_ids=[p.pk for p in policies])
     return {"request": request.pk}
 
 

@@ -12,6 +12,7 @@ from elder_mode.models import RiskOperation
 
 from ..models import BankAccount, Benefit, BenefitStatus, RequestStatus, RequestType
 from ..providers import payments
+from ..signals import obligations_settle
 from .common import audit_record, idempotent, request_complete, request_open
 from .notify import request_outcome_notify
 from .review import payout_route
@@ -71,6 +72,8 @@ def benefit_claim(
         )
         if status == RequestStatus.AUTO_APPROVED:
             benefit_payout_start(benefit=locked)
+        # Claimed is settled for the reminders: nobody is told again to claim it.
+        obligations_settle(policy_ids=[locked.policy_id])
         audit_record(
             actor=actor,
             action="benefit.claim",

@@ -19,6 +19,7 @@ from ..models import (
     RequestType,
 )
 from ..providers import payments
+from ..signals import obligations_settle
 from .common import audit_record, idempotent, request_complete, request_decide, request_open
 from .loans import amount_validate
 
@@ -156,6 +157,7 @@ def loans_repay(
                 ErrorCode.PAYMENT_FAILED, _("The bank could not collect the payment."), field="bankAccountId"
             )
         request_complete(request)
+        obligations_settle(policy_ids=[loan.policy_id for loan, *_ in lines])
         return {"request": request.pk, "repayment": repayment.pk}
 
     return idempotent(user=actor, key=idempotency_key, operation="repayLoans", payload=payload, run=run)

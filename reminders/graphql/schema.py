@@ -13,7 +13,6 @@ from strawberry_django.relay import DjangoListConnection
 from accounts.models import Role
 from core.graphql.errors import UserError, returns_user_errors
 from core.graphql.permissions import IsAuthenticated, has_role
-from core.money import business_today
 from reminders import models, selectors
 from reminders.services import push
 from reminders.services.settings import notification_settings_update
@@ -109,10 +108,13 @@ class Query:
 
     @strawberry.field(permission_classes=[AgentOnly])
     def agent_reminder_summary(self, info: Info) -> list[ReminderSummaryType]:
-        rows = selectors.reminder_summary_for_agent(agent=info.context.viewer.agent, day=business_today())
+        rows = selectors.reminder_summary_for_agent(agent=info.context.viewer.agent, now=timezone.now())
         return [
             ReminderSummaryType(
-                kind=models.ReminderKind(r["kind"]), open=r["open"], pushed_today=r["pushed_today"]
+                kind=models.ReminderKind(r["kind"]),
+                open=r["open"],
+                pushed_today=r["pushed_today"],
+                deferred=r["deferred"],
             )
             for r in rows
         ]

@@ -79,8 +79,11 @@ class ReminderType(relay.Node):
 @strawberry.type(name="ReminderSummary")
 class ReminderSummaryType:
     kind: ReminderKindEnum
-    open: int
-    pushed_today: int
+    open: int = strawberry.field(description="Reminders not yet pushed.")
+    pushed_today: int = strawberry.field(description="Pushes that reached the customers' phones today.")
+    deferred: int = strawberry.field(
+        description="Pushes made in quiet hours (21:00-08:00), waiting to be delivered at 08:00."
+    )
 
 
 @strawberry.type(name="SkippedReminder")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from accounts.models import Device
 from core.masking import mask_text
 
-from ..models import PushMessage, PushStatus
+from ..models import LIVE_REMINDER, PushMessage, PushStatus, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def push_enqueue(
     body: str,
     data: dict,
     not_before: datetime | None = None,
+    reminder_id: int | None = None,
 ) -> int:
     """Queue one message per active device of the user in `app`; call inside the causing transaction."""
     now = timezone.now()
@@ -64,6 +65,7 @@ def push_enqueue(
             title=title[:128],
             body=body[:512],
             data={key: str(value) for key, value in data.items()},
+            reminder_id=reminder_id,
             status=PushStatus.DEFERRED if deferred else PushStatus.PENDING,
             not_before=not_before if deferred else now,
         )
@@ -95,16 +97,40 @@ def _claim(*, limit: int, now: datetime) -> list[PushMessage]:
     return list(
         PushMessage.objects.filter(pk__in=ids)
         .select_related("device")
-        .only("pk", "kind", "title", "body", "data", "attempts", "device_id", "device__token")
+        .only("pk", "kind", "title", "body", "data", "attempts", "device_id", "device__token", "reminder_id")
         .order_by("pk")
     )
+
+
+def _without_settled_reminders(messages: list[PushMessage], *, now: datetime) -> list[PushMessage]:
+    """A reminder push re-checks its reminder when it is sent (a deferred one hours later): what was
+    settled meanwhile (the benefit claimed, the loan repaid) is withdrawn, not sent."""
+    reminder_ids = {m.reminder_id for m in messages if m.reminder_id}
+    if not reminder_ids:
+        return messages
+    from .scan import reminders_resolve
+
+    policy_ids = set(Reminder.objects.filter(pk__in=reminder_ids).values_list("policy_id", flat=True))
+    reminders_resolve(policy_ids=list(policy_ids), now=now)
+    settled = set(
+        Reminder.objects.filter(pk__in=reminder_ids)
+        .exclude(status__in=LIVE_REMINDER)
+        .values_list("pk", flat=True)
+    )
+    if not settled:
+        return messages
+    PushMessage.objects.filter(pk__in=[m.pk for m in messages if m.reminder_id in settled]).update(
+        status=PushStatus.WITHDRAWN
+    )
+    return [m for m in messages if m.reminder_id not in settled]
 
 
 def push_outbox_drain(*, limit: int = FCM_BATCH, now: datetime | None = None) -> dict:
     """Send one batch of due messages. Returns counts by outcome."""
     now = now or timezone.now()
-    messages = _claim(limit=limit, now=now)
-    counts = {"sent": 0, "failed": 0, "retry": 0, "deactivated": 0}
+    claimed = _claim(limit=limit, now=now)
+    messages = _without_settled_reminders(claimed, now=now)
+    counts = {"sent": 0, "failed": 0, "retry": 0, "deactivated": 0, "withdrawn": len(claimed) - len(messages)}
     if not messages:
         return counts
     results = push_backend().send(messages)
@@ -140,7 +166,7 @@ def push_outbox_drain(*, limit: int = FCM_BATCH, now: datetime | None = None) ->
 
 def push_outbox_drain_all(*, now: datetime | None = None, max_batches: int = 1000) -> dict:
     """Drain until nothing due is left (bounded), for the periodic sender."""
-    totals = {"sent": 0, "failed": 0, "retry": 0, "deactivated": 0}
+    totals = {"sent": 0, "failed": 0, "retry": 0, "deactivated": 0, "withdrawn": 0}
     for _ in range(max_batches):
         counts = push_outbox_drain(now=now)
         for key, value in counts.items():

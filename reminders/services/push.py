@@ -6,7 +6,7 @@ are skipped, but never LAPSE_RISK. Every push also lands in the customer's inbox
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -16,15 +16,38 @@ from django.utils.translation import gettext as _
 from accounts.models import AgentProfile, App, CustomerProfile
 from core.money import business_today
 
-from ..models import NotificationSettings, Reminder, ReminderKind, ReminderPush, ReminderStatus
+from ..models import (
+    QUIET_FROM,
+    QUIET_UNTIL,
+    NotificationSettings,
+    Reminder,
+    ReminderKind,
+    ReminderPush,
+    ReminderStatus,
+)
 from ..selectors import languages_of
 from .inbox import notification_create
 from .outbox import push_enqueue
+from .scan import reminders_resolve
 
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(8, 0)
 DAILY_LIMIT = 3
+# A policy about to lapse is never silenced: not by a mute, not by the daily limit.
 NEVER_MUTED = {ReminderKind.LAPSE_RISK}
+NEVER_CAPPED = {ReminderKind.LAPSE_RISK}
+# When the daily limit binds, what is most urgent goes first: losing cover, then money owed, then
+# money to collect.
+URGENCY = {
+    ReminderKind.LAPSE_RISK: 0,
+    ReminderKind.LOAN_REPAYMENT_DUE: 1,
+    ReminderKind.DEBIT_AUTHORIZATION_ISSUE: 2,
+    ReminderKind.RENEWAL_PREMIUM_DUE: 3,
+    ReminderKind.MATURITY_BENEFIT: 4,
+    ReminderKind.SURVIVAL_BENEFIT: 5,
+}
+
+
+def urgency(reminder: Reminder) -> tuple:
+    return (URGENCY.get(ReminderKind(reminder.kind), 9), reminder.due_date, reminder.stage, reminder.pk)
 
 
 @dataclass
@@ -82,7 +105,8 @@ def reminder_message(reminder: Reminder, language: str, note: str = "") -> tuple
         title, body = texts[ReminderKind(reminder.kind)]
         body = body % {"amount": amount, "number": number, "due": reminder.due_date.isoformat()}
         if note:
-            body = f"{body} {_('Your agent says')}: {note}"
+            # One translatable sentence: the translator places the agent's words in their language.
+            body = _("%(body)s Your agent says: %(note)s") % {"body": body, "note": note}
         return str(title), str(body)
 
 
@@ -92,6 +116,8 @@ def reminders_push(
     """Push each reminder to its customer's phones and inbox, or say why not."""
     now = now or timezone.now()
     note = (note or "").strip()[:200]
+    # What was settled since the scan (a claim, a repayment) is resolved first, and so not pushed.
+    reminders_resolve(policy_ids=list({r.policy_id for r in reminders}), now=now)
     deliver_at = delivery_time(now)
     delivery_day = timezone.localtime(deliver_at).date() if deliver_at else business_today()
     outcome = PushOutcome()
@@ -100,7 +126,7 @@ def reminders_push(
             "user_id", flat=True
         )
     )
-    for reminder in sorted(reminders, key=lambda r: (r.customer_id, r.pk)):
+    for reminder in sorted(reminders, key=lambda r: (r.customer_id, urgency(r))):
         with transaction.atomic():
             # The customer row lock makes the daily limit hold when several agents push at once.
             customer = (
@@ -143,6 +169,7 @@ def reminders_push(
                     "deepLink": f"nuanxin://policies/{locked.policy.number}/reminders/{locked.pk}",
                 },
                 not_before=deliver_at,
+                reminder_id=locked.pk,
             )
             (outcome.deferred if deliver_at else outcome.pushed).append(locked)
     return outcome
@@ -155,7 +182,10 @@ def _refusal(reminder: Reminder, customer: CustomerProfile, delivery_day) -> str
         return "ALREADY_PUSHED"
     if reminder.kind in muted_kinds(customer.user):
         return "MUTED"
-    if ReminderPush.objects.filter(customer=customer, delivery_day=delivery_day).count() >= DAILY_LIMIT:
+    if (
+        reminder.kind not in NEVER_CAPPED
+        and ReminderPush.objects.filter(customer=customer, delivery_day=delivery_day).count() >= DAILY_LIMIT
+    ):
         return "DAILY_LIMIT"
     return None
 

@@ -204,15 +204,14 @@ def _raise_grace_ending(rule, day, now) -> int:
     return created
 
 
-def policies_near_cash_value(day: date) -> dict[int, date]:
-    """Live policies whose loans plus interest reach 90% of the cash value → earliest loan term end."""
+def policies_near_cash_value(day: date, *, among: list[int] | None = None) -> dict[int, date]:
+    """Live policies whose loans plus interest reach 90% of the cash value → earliest loan term end
+    (all policies, or those `among` these ids)."""
     found: dict[int, date] = {}
-    policy_ids = list(
-        PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, policy__status__in=LIVE_POLICY)
-        .values_list("policy_id", flat=True)
-        .distinct()
-        .order_by("policy_id")
-    )
+    loans_qs = PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, policy__status__in=LIVE_POLICY)
+    if among is not None:
+        loans_qs = loans_qs.filter(policy_id__in=among)
+    policy_ids = list(loans_qs.values_list("policy_id", flat=True).distinct().order_by("policy_id"))
     for start in range(0, len(policy_ids), BATCH):
         batch = policy_ids[start : start + BATCH]
         loans: dict[int, list] = {}
@@ -255,9 +254,11 @@ def _raise_loan_ratio(rule, day, now, near: dict[int, date]) -> int:
     return created
 
 
-def _resolve(day: date, now, near: dict[int, date]) -> dict:
-    """Mark reminders whose condition has passed as RESOLVED."""
+def _resolve(day: date, now, near: dict[int, date], *, among: list[int] | None = None) -> dict:
+    """Mark reminders whose condition has passed as RESOLVED (of all policies, or `among` these)."""
     live = Reminder.objects.filter(status__in=LIVE_REMINDER)
+    if among is not None:
+        live = live.filter(policy_id__in=among)
     unpaid = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status__in=UNPAID_PREMIUM)
     due_premium = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status=PremiumStatus.DUE)
     failed_premium = PremiumDue.objects.filter(pk=OuterRef("subject_id"), status=PremiumStatus.FAILED)
@@ -297,6 +298,17 @@ def _resolve(day: date, now, near: dict[int, date]) -> dict:
         policy_id__in=list(near)
     ).update(status=ReminderStatus.RESOLVED, resolved_at=now)
     return {str(kind): count for kind, count in resolved.items()}
+
+
+def reminders_resolve(*, policy_ids: list[int], now=None) -> dict:
+    """Resolve at once the reminders of these policies whose condition has passed (a claim, a
+    repayment, an authorization), instead of waiting for tomorrow's scan."""
+    if not policy_ids:
+        return {}
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    near = policies_near_cash_value(day, among=policy_ids)
+    return _resolve(day, now, near, among=policy_ids)
 
 
 def _expire_superseded(now) -> int:

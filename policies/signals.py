@@ -1,0 +1,12 @@
+"""Facts other apps react to, without policies knowing them (reminders depend on policies, never
+the other way round)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that settled something a reminder may be about (a benefit claimed, a
+# loan repaid, a debit authorized), with `policy_ids`: receivers re-check in that same transaction.
+obligations_settled = Signal()
+
+
+def obligations_settle(*, policy_ids) -> None:
+    obligations_settled.send(sender="policies", policy_ids=sorted(set(policy_ids)))
