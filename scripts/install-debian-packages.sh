@@ -2,10 +2,12 @@
 # Debian packages the test suite and CI use, installed only when missing (root; CI runs it):
 #   chromium   the workbench's browser tests (Playwright drives it; it downloads no browser)
 #   faketime   the suite's second run with the process clock at 03:00 Asia/Shanghai
+#   gettext    makemessages/compilemessages, and the test that every marked text is translated
 set -euo pipefail
 declare -A probe=(
   [chromium]="command -v chromium"
   [faketime]="test -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+  [gettext]="command -v xgettext"
 )
 missing=()
 for package in "${!probe[@]}"; do

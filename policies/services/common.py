@@ -40,8 +40,28 @@ REASON_TEXT = {
 }
 
 
+# Why a request ended (as opposed to why it was held or sent to review on its way).
+ENDING_REASONS = {
+    "PAYOUT_FAILED",
+    "REVIEWER_REJECTED",
+    "CUSTOMER_CANCELLED",
+    "CALLBACK_REFUSED",
+    "CALLBACK_EXPIRED",
+}
+
+
 def reason_text(code: str) -> str:
     return str(REASON_TEXT.get(code, code))
+
+
+def reasons_now(request: ServicingRequest) -> list[str]:
+    """The reasons that explain the request's current status: why it waits for a person, or why it
+    ended; none once it went through."""
+    if request.status in (RequestStatus.PENDING_REVIEW, RequestStatus.HELD_FOR_CALLBACK):
+        return [code for code in request.reasons if code not in ENDING_REASONS]
+    if request.status in (RequestStatus.REJECTED, RequestStatus.CANCELLED):
+        return [code for code in request.reasons if code in ENDING_REASONS][-1:]
+    return []
 
 
 def request_sentence(request: ServicingRequest, language: str) -> str:
@@ -53,7 +73,7 @@ def request_sentence(request: ServicingRequest, language: str) -> str:
         }
         if request.amount is not None:
             text += " " + str(_("Amount: %(amount)s.") % {"amount": amount_spoken(request.amount, language)})
-        for code in request.reasons:
+        for code in reasons_now(request):
             text += " " + reason_text(code)
         return speakable(str(text), language)
 

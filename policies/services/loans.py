@@ -190,6 +190,7 @@ def loan_disburse(*, loan_id: int) -> PolicyLoan:
             loan.due_on = today + timedelta(days=loan.term_days)
             loan.save(update_fields=["status", "disbursed_on", "interest_from", "due_on"])
             request_complete(loan.request)
+            request_outcome_notify(loan.request)
         else:
             logger.warning("loan %s payout failed: %s", loan.pk, result.error)
             loan.status = LoanStatus.CANCELLED

@@ -251,3 +251,31 @@ def test_servicing_result_reads_aloud_in_both_languages(elder_gql, elder_policy,
     en = elder_gql(query, {"id": request_id}, lang="en")["data"]["node"]["readAloudText"]
     assert "人民币五万元整" in zh and "50,000" not in zh and "50000" not in zh
     assert "fifty thousand yuan" in en and "¥" not in en
+
+
+def test_after_a_confirmed_callback_the_notice_says_the_loan_was_paid_not_why_it_was_held(
+    elder_gql, elder, elder_policy, elder_account, frozen_time, django_capture_on_commit_callbacks
+):
+    from policies.services.common import request_sentence
+
+    _loan(elder_gql, frozen_time, elder_policy, elder_account, "50000.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        callback_record(task_id=CallbackTask.objects.get().pk, staff=StaffFactory().user, confirmed=True)
+
+    notice = Notification.objects.get(user=elder.user, kind="SERVICING_RESULT")
+    assert notice.title == "保单贷款已完成"
+    assert notice.body.startswith("您的保单贷款50,000.00元已转入您的账户")
+    assert "电话" not in notice.body
+    request = ServicingRequest.objects.get(type=RequestType.POLICY_LOAN)
+    spoken = request_sentence(request, "zh-hans")
+    assert "电话" not in spoken and "五万" in spoken
+
+
+def test_a_refused_callback_says_why_it_ended_only(
+    elder_gql, elder, elder_policy, elder_account, frozen_time
+):
+    _loan(elder_gql, frozen_time, elder_policy, elder_account, "60000.00")
+    callback_record(task_id=CallbackTask.objects.get().pk, staff=StaffFactory().user, confirmed=False)
+
+    notice = Notification.objects.get(user=elder.user, kind="SERVICING_RESULT")
+    assert notice.body == "您在回访中未确认该笔付款。"
