@@ -24,6 +24,21 @@ def conversation_scope(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[
     return queryset if customer_id is None else queryset.filter(customer_id=customer_id)
 
 
+def message_scope(queryset, *, viewer):
+    """Messages of the conversations the viewer may see."""
+    return queryset.filter(conversation__in=conversation_scope(Conversation.objects.all(), viewer=viewer))
+
+
+def canned_response_scope(queryset, *, viewer):
+    """The desk's prepared replies: staff only."""
+    return queryset.filter(active=True) if is_staff(viewer) else queryset.none()
+
+
+def colleague_scope(queryset, *, viewer):
+    """Staff see their colleagues (users of the desk); nobody else sees staff."""
+    return queryset.filter(role__in=(Role.STAFF, Role.ADMIN)) if is_staff(viewer) else queryset.none()
+
+
 def is_staff(viewer) -> bool:
     return viewer is not None and viewer.role in (Role.STAFF, Role.ADMIN)
 

@@ -28,3 +28,8 @@ def elder_mode_suggested(customer: CustomerProfile | None, on: date | None = Non
 def customer_is_elderly(customer: CustomerProfile, on: date | None = None) -> bool:
     """Aged 60 or more, or elder mode switched on: anti-fraud notices and callbacks apply."""
     return elder_mode_suggested(customer, on) or accessibility_for(customer.user).elder_mode
+
+
+def risk_notice_scope(queryset, *, viewer):
+    """Anti-fraud notices are the same for everyone signed in."""
+    return queryset.filter(active=True) if viewer is not None else queryset.none()

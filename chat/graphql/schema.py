@@ -13,6 +13,7 @@ from accounts.models import Role, User
 from chat import events, models, selectors, services
 from core.errors import ServiceError
 from core.graphql.errors import NotFound, UserError, returns_user_errors
+from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import IsAuthenticated, has_role
 from core.graphql.resolvers import db_async, orm_resolver
 from policies.graphql.ids import not_found, pk_of
@@ -33,9 +34,11 @@ class ChatEventType(Enum):
     QUEUE_POSITION = "QUEUE_POSITION"
 
 
-@strawberry.type(name="ChatMessage")
-class ChatMessageType:
-    id: relay.GlobalID
+@strawberry.type(
+    name="ChatMessage", description="One message of a conversation; `seq` numbers them without gaps."
+)
+class ChatMessageType(relay.Node):
+    id: relay.NodeID[int]
     seq: int
     sender_kind: SenderKindEnum
     body: str
@@ -43,9 +46,14 @@ class ChatMessageType:
     bot_confidence: float | None = None
 
     @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.message_scope(models.Message.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+    @classmethod
     def from_model(cls, m: models.Message) -> "ChatMessageType":
         return cls(
-            id=relay.GlobalID("ChatMessage", str(m.pk)),
+            id=m.pk,
             seq=m.seq,
             sender_kind=models.SenderKind(m.sender_kind),
             body=m.body,
@@ -54,9 +62,9 @@ class ChatMessageType:
         )
 
 
-@strawberry.type(name="Conversation")
-class ConversationType:
-    id: relay.GlobalID
+@strawberry.type(name="Conversation", description="A chat with the bot, then a person.")
+class ConversationType(relay.Node):
+    id: relay.NodeID[int]
     status: ConversationStatusEnum
     topic: str
     queue_position: int | None
@@ -65,10 +73,15 @@ class ConversationType:
     rating: int | None
 
     @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.conversation_scope(models.Conversation.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+    @classmethod
     def from_model(cls, c: models.Conversation) -> "ConversationType":
         position = services.queue_position(c)
         return cls(
-            id=relay.GlobalID("Conversation", str(c.pk)),
+            id=c.pk,
             status=models.ConversationStatus(c.status),
             topic=c.topic,
             queue_position=position,
@@ -96,17 +109,37 @@ class StaffEventPayload:
     conversation_id: relay.GlobalID | None = None
 
 
-@strawberry.type(name="CannedResponse")
-class CannedResponseType:
-    id: strawberry.ID
+@strawberry.type(name="CannedResponse", description="A prepared reply the service desk can send.")
+class CannedResponseType(relay.Node):
+    id: relay.NodeID[int]
     title: str
     body: str
 
+    @classmethod
+    def from_model(cls, r: models.CannedResponse) -> "CannedResponseType":
+        return cls(id=r.pk, title=r.title, body=r.body)
 
-@strawberry.type(name="Colleague")
-class ColleagueType:
-    id: relay.GlobalID
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.canned_response_scope(
+            models.CannedResponse.objects.all(), viewer=info.context.viewer
+        )
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+
+@strawberry.type(name="Colleague", description="A member of the service desk a chat can be transferred to.")
+class ColleagueType(relay.Node):
+    id: relay.NodeID[int]
     name: str
+
+    @classmethod
+    def from_model(cls, user: User) -> "ColleagueType":
+        return cls(id=user.pk, name=user.display_name)
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.colleague_scope(User.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
 
 
 @strawberry.type(name="StaffPresence")
@@ -130,6 +163,14 @@ def _conversation_or_404(info: Info, gid) -> models.Conversation:
         return _conversation(info, gid)
     except ServiceError as exc:
         raise NotFound() from exc
+
+
+def _colleague_pk(gid) -> int:
+    # Colleague ids; the viewer ids a console kept from before Colleague was a node still work.
+    try:
+        return pk_of(gid, type_name="Colleague", field="toStaffId")
+    except ServiceError:
+        return pk_of(gid, type_name="Viewer", field="toStaffId")
 
 
 def _sender_kind(viewer) -> str:
@@ -250,7 +291,7 @@ class Query:
             user=info.context.viewer
         )
         return [
-            ColleagueType(id=relay.GlobalID("Viewer", str(p.user_id)), name=p.user.display_name)
+            ColleagueType.from_model(p.user)
             for p in presences.select_related("user").order_by("user__display_name")
         ]
 
@@ -258,7 +299,7 @@ class Query:
     @orm_resolver
     def canned_responses(self, info: Info) -> list[CannedResponseType]:
         return [
-            CannedResponseType(id=strawberry.ID(str(r.pk)), title=r.title, body=r.body)
+            CannedResponseType.from_model(r)
             for r in models.CannedResponse.objects.filter(active=True).order_by("title")
         ]
 
@@ -380,7 +421,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def transfer_chat(self, info: Info, input: TransferChatInput) -> ConversationPayload:
-        to_pk = pk_of(input.to_staff_id, type_name="Viewer", field="toStaffId")
+        to_pk = _colleague_pk(input.to_staff_id)
         to_user = User.objects.filter(pk=to_pk, role__in=(Role.STAFF, Role.ADMIN)).first()
         if to_user is None:
             raise not_found("toStaffId")
@@ -415,7 +456,7 @@ def _event(event: dict) -> ChatEventPayload:
     )
     if kind is ChatEventType.MESSAGE:
         payload.message = ChatMessageType(
-            id=relay.GlobalID("ChatMessage", str(event["message_id"])),
+            id=event["message_id"],
             seq=event["seq"],
             sender_kind=models.SenderKind(event["sender_kind"]),
             body=event["body"],

@@ -4,10 +4,12 @@ from datetime import datetime
 
 import strawberry
 from django.utils.translation import get_language
+from strawberry import relay
 
+from core.graphql.nodes import nodes_in_scope
 from core.masking import mask_phone
 from core.speech import speakable
-from elder_mode import models
+from elder_mode import models, selectors
 from elder_mode.presentation import presentation_hints
 from elder_mode.selectors import accessibility_for, elder_mode_suggested
 
@@ -56,12 +58,17 @@ class AccessibilityType:
         )
 
 
-@strawberry.type(name="RiskNotice")
-class RiskNoticeType:
-    id: strawberry.ID
+@strawberry.type(name="RiskNotice", description="An anti-fraud notice read before money moves.")
+class RiskNoticeType(relay.Node):
+    id: relay.NodeID[int]
     title: str
     body: str
     read_aloud_text: str
+
+    @classmethod
+    def resolve_nodes(cls, *, info, node_ids, required: bool = False):
+        visible = selectors.risk_notice_scope(models.RiskNotice.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
 
     @classmethod
     def from_model(cls, notice: models.RiskNotice) -> "RiskNoticeType":
@@ -70,7 +77,7 @@ class RiskNoticeType:
         body = notice.body_en if english else notice.body_zh
         language = "en" if english else "zh-hans"
         return cls(
-            id=strawberry.ID(str(notice.pk)),
+            id=notice.pk,
             title=title,
             body=body,
             read_aloud_text=speakable(f"{title}。{body}" if not english else f"{title}. {body}", language),
