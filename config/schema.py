@@ -15,6 +15,7 @@ from accounts.graphql import schema as accounts_schema
 from chat.graphql import schema as chat_schema
 from core.graphql.executor import EventScopedExecutor
 from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
+from core.graphql.glossary import describe_schema
 from core.graphql.scalars import DecimalScalar
 from elder_mode.graphql import schema as elder_schema
 from policies.graphql import mutations as policies_mutations
@@ -82,3 +83,6 @@ schema = strawberry.Schema(
         DjangoOptimizerExtension,
     ],
 )
+
+# Descriptions for app developers (types and fields that do not carry their own).
+describe_schema(schema._schema)

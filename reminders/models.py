@@ -93,6 +93,27 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} {self.due_date} ({self.stage})"
 
 
+class NotificationKind(models.TextChoices):
+    """What an inbox message is about: a reminder's kind, or one of these."""
+
+    RENEWAL_PREMIUM_DUE = "RENEWAL_PREMIUM_DUE", _("Renewal premium due")
+    LOAN_REPAYMENT_DUE = "LOAN_REPAYMENT_DUE", _("Loan repayment due")
+    MATURITY_BENEFIT = "MATURITY_BENEFIT", _("Maturity benefit to collect")
+    SURVIVAL_BENEFIT = "SURVIVAL_BENEFIT", _("Survival benefit to collect")
+    LAPSE_RISK = "LAPSE_RISK", _("Lapse risk")
+    DEBIT_AUTHORIZATION_ISSUE = "DEBIT_AUTHORIZATION_ISSUE", _("Debit authorization issue")
+    SERVICING_RESULT = "SERVICING_RESULT", _("Servicing request result")
+    OTHER = "OTHER", _("Other")
+
+
+class PushSkipReason(models.TextChoices):
+    NOT_FOUND = "NOT_FOUND", _("Not found")
+    RESOLVED = "RESOLVED", _("Already resolved")
+    ALREADY_PUSHED = "ALREADY_PUSHED", _("Already pushed")
+    MUTED = "MUTED", _("Muted by the customer")
+    DAILY_LIMIT = "DAILY_LIMIT", _("Daily limit reached")
+
+
 class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=32)

@@ -103,9 +103,15 @@ class ChatEventPayload:
     estimated_wait_seconds: int | None = None
 
 
+@strawberry.enum(description="What happened for the service desk.")
+class StaffEventType(Enum):
+    ASSIGNED = "ASSIGNED"
+    QUEUE_CHANGED = "QUEUE_CHANGED"
+
+
 @strawberry.type(name="StaffEvent")
 class StaffEventPayload:
-    type: str
+    type: StaffEventType
     conversation_id: relay.GlobalID | None = None
 
 
@@ -520,7 +526,7 @@ class Subscription:
                 event = item["event"]
                 conversation = event.get("conversation_id")
                 yield StaffEventPayload(
-                    type=event["type"],
+                    type=StaffEventType(event["type"]),
                     conversation_id=relay.GlobalID("Conversation", str(conversation))
                     if conversation
                     else None,

@@ -1,6 +1,7 @@
 """Scalars: money and rates travel as decimal strings so that no client ever rounds through a float."""
 
 from decimal import Decimal, InvalidOperation
+from typing import NewType
 
 import strawberry
 from django.utils.translation import gettext as _
@@ -33,4 +34,24 @@ DecimalScalar = strawberry.scalar(
     description='A decimal number as a string, money with two decimals: "1234.50" (CNY).',
     serialize=serialize_decimal,
     parse_value=parse_decimal,
+)
+
+
+def _parse_rate(value: object) -> Decimal:
+    parsed = parse_decimal(value)
+    if not Decimal("0") <= parsed <= Decimal("1"):
+        raise ValueError(_("A rate is a fraction from 0 to 1, for example 0.05."))
+    return parsed
+
+
+def _serialize_rate(value: Decimal) -> str:
+    return format(Decimal(value).quantize(Decimal("0.0001")), "f")
+
+
+Rate = strawberry.scalar(
+    NewType("Rate", Decimal),
+    name="Rate",
+    description='A yearly rate as a decimal fraction string with four decimals: "0.0500" is 5%.',
+    serialize=_serialize_rate,
+    parse_value=_parse_rate,
 )

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 import strawberry_django
@@ -12,10 +13,11 @@ from strawberry.types import Info
 
 from accounts.graphql.types import CustomerType
 from accounts.models import CustomerProfile
+from core.graphql.scalars import Rate
 from core.money import business_today
 from policies import models, selectors
 from policies.calculations import current_cash_value, loan_interest, loan_quote
-from policies.services.common import reason_text, request_sentence
+from policies.services.common import REASON_TEXT, reason_text, request_sentence
 
 ProductKindEnum = strawberry.enum(models.ProductKind, name="ProductKind")
 PolicyStatusEnum = strawberry.enum(models.PolicyStatus, name="PolicyStatus")
@@ -26,6 +28,11 @@ BenefitKindEnum = strawberry.enum(models.BenefitKind, name="BenefitKind")
 BenefitStatusEnum = strawberry.enum(models.BenefitStatus, name="BenefitStatus")
 RequestTypeEnum = strawberry.enum(models.RequestType, name="ServicingRequestType")
 RequestStatusEnum = strawberry.enum(models.RequestStatus, name="ServicingRequestStatus")
+ReasonCodeEnum = strawberry.enum(
+    Enum("ReasonCode", {code: code for code in REASON_TEXT}),
+    name="ServicingReason",
+    description="Why a request waits for a person or ended, or why a loan cannot be quoted (stable codes).",
+)
 
 
 def _viewer_customer_id(info: Info) -> int | None:
@@ -80,11 +87,11 @@ class PremiumDueType:
 @strawberry.type(name="LoanQuote")
 class LoanQuoteType:
     eligible: bool
-    reason_code: str | None
+    reason_code: ReasonCodeEnum | None
     reason: str | None
     max_amount: Decimal
     min_amount: Decimal
-    annual_rate: Decimal
+    annual_rate: Rate
     term_days: int
     cash_value: Decimal
     outstanding_principal: Decimal
@@ -112,8 +119,8 @@ class ServicingRequestType(relay.Node):
         return [reason_text(code) for code in self.reasons]
 
     @strawberry_django.field(only=["reasons"])
-    def reason_codes(self) -> list[str]:
-        return list(self.reasons)
+    def reason_codes(self) -> list[ReasonCodeEnum]:
+        return [ReasonCodeEnum(code) for code in self.reasons if code in REASON_TEXT]
 
     @strawberry_django.field(
         only=["type", "status", "amount", "reasons"], description="The outcome as a sentence to read aloud."
@@ -130,7 +137,7 @@ class ServicingRequestType(relay.Node):
 class LoanType(relay.Node):
     principal: Decimal
     outstanding_principal: Decimal
-    annual_rate: Decimal
+    annual_rate: Rate
     term_days: int
     disbursed_on: date | None
     due_on: date | None
@@ -283,7 +290,7 @@ class PolicyType(relay.Node):
         )
         return LoanQuoteType(
             eligible=quote.eligible,
-            reason_code=quote.reason_code,
+            reason_code=ReasonCodeEnum(quote.reason_code) if quote.reason_code else None,
             reason=reason_text(quote.reason_code) if quote.reason_code else None,
             max_amount=quote.max_amount,
             min_amount=quote.min_amount,

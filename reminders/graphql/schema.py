@@ -168,7 +168,7 @@ class Mutation:
         outcome = push.reminders_push(reminders=list(found.values()), pushed_by=viewer, note=input.note or "")
         # Another agent's reminder looks exactly like a missing one.
         missing = [
-            SkippedReminderType(reminder=None, reminder_id=gid, reason="NOT_FOUND")
+            SkippedReminderType(reminder=None, reminder_id=gid, reason=models.PushSkipReason.NOT_FOUND)
             for gid, pk in wanted.items()
             if pk not in found
         ]
@@ -177,7 +177,9 @@ class Mutation:
             deferred=outcome.deferred,
             skipped=[
                 SkippedReminderType(
-                    reminder=r, reminder_id=relay.GlobalID("Reminder", str(r.pk)), reason=reason
+                    reminder=r,
+                    reminder_id=relay.GlobalID("Reminder", str(r.pk)),
+                    reason=models.PushSkipReason(reason),
                 )
                 for r, reason in outcome.skipped
             ]

@@ -9,15 +9,32 @@ from strawberry import relay
 from core.speech import speakable
 from reminders import models, selectors
 
+NotificationKindEnum = strawberry.enum(
+    models.NotificationKind, name="NotificationKind", description="What an inbox message is about."
+)
+PushSkipReasonEnum = strawberry.enum(
+    models.PushSkipReason, name="PushSkipReason", description="Why a reminder was not pushed."
+)
 
-@strawberry_django.type(models.Notification, name="Notification")
+
+@strawberry_django.type(
+    models.Notification, name="Notification", description="A message in the customer's inbox."
+)
 class NotificationType(relay.Node):
-    kind: str
     title: str
     body: str
     marketing: bool
     created_at: datetime
     read_at: datetime | None
+
+    @strawberry_django.field(
+        only=["kind"], description="What it is about (OTHER for kinds newer than the app)."
+    )
+    def kind(self) -> NotificationKindEnum:
+        try:
+            return models.NotificationKind(self.kind)
+        except ValueError:
+            return models.NotificationKind.OTHER
 
     @strawberry_django.field(only=["title", "body", "language"])
     def read_aloud_text(self) -> str:
@@ -90,7 +107,7 @@ class ReminderSummaryType:
 class SkippedReminderType:
     reminder: ReminderType | None
     reminder_id: relay.GlobalID
-    reason: str = strawberry.field(description="NOT_FOUND, RESOLVED, ALREADY_PUSHED, MUTED or DAILY_LIMIT.")
+    reason: PushSkipReasonEnum
 
 
 @strawberry.enum(description="The language pushes and inbox messages are written in.")
