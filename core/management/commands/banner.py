@@ -1,6 +1,8 @@
 """Print where things are and the demo logins before `make run` starts serving."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from accounts.demo import DEMO_PASSWORD
 
@@ -17,9 +19,10 @@ class Command(BaseCommand):
             "\n".join(
                 [
                     "",
-                    "Nuanxin is starting (embedded default: SQLite, in-memory channels, eager tasks).",
+                    f"Nuanxin is starting ({runtime_parts()}).",
                     f"  GraphiQL     {base}/graphql/   (websocket subscriptions on the same path)",
                     f"  Admin        {base}/admin/     (login admin / {DEMO_PASSWORD})",
+                    f"  Workbench    {base}/console/   (staff: 13700000001 / {DEMO_PASSWORD})",
                     f"  Health       {base}/healthz",
                     f"  Demo logins  password {DEMO_PASSWORD}:",
                     "    13800000001  customer, working age",
@@ -30,3 +33,14 @@ class Command(BaseCommand):
                 ]
             )
         )
+
+
+def runtime_parts() -> str:
+    """What this process really runs on, read from the settings in force (not assumed)."""
+    database = "PostgreSQL" if connection.vendor == "postgresql" else connection.vendor.capitalize()
+    layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+    channels = "in-memory channels" if "InMemory" in layer else "Redis channels"
+    from config.celery_app import app
+
+    tasks = "eager tasks" if app.conf.task_always_eager else "Celery workers"
+    return f"{database}, {channels}, {tasks}"
