@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-night lint schema worker beat bench messages seed migrate venv browser
+.PHONY: requirements run test test-night lint schema worker beat bench messages seed migrate venv browser
 
 venv: $(STAMP)
 
@@ -15,6 +15,10 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.txt
 	touch $(STAMP)
+
+# Pin what pyproject.toml declares (keeps existing pins; add --upgrade-package NAME to move one).
+requirements: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header --quiet -o requirements.txt
 
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput

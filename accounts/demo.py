@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from tqdm import tqdm
 
+from .identity import DEMO_REGIONS, resident_id_make
 from .models import AgentProfile, CustomerProfile, Gender, Role, StaffProfile, User
 
 DEMO_PASSWORD = "demo12345"
@@ -14,7 +15,7 @@ DEMO_CUSTOMERS = [
     {
         "phone": "13800000001",
         "name": "张伟",
-        "id_number": "110101199003071234",
+        "id_number": "110101199003071233",
         "birth_date": date(1990, 3, 7),
         "gender": Gender.MALE,
         "email": "zhangwei@example.com",
@@ -23,7 +24,7 @@ DEMO_CUSTOMERS = [
     {
         "phone": "13800000002",
         "name": "李秀英",
-        "id_number": "310104195405121826",
+        "id_number": "310104195405121828",
         "birth_date": date(1954, 5, 12),
         "gender": Gender.FEMALE,
         "email": "",
@@ -109,13 +110,11 @@ def synthetic_customer_fields(index: int) -> dict:
     """Deterministic fields of synthetic customer `index`, so reruns produce the same book."""
     birth = date(1940 + index % 65, 1 + index % 12, 1 + index % 28)
     # Region and serial digits come from the index, so ID numbers stay unique across the book.
-    body = f"{110000 + index // 1000:06d}{birth:%Y%m%d}{index % 1000:03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+    region = DEMO_REGIONS[(index // 1000) % len(DEMO_REGIONS)]
     return {
         "phone": str(SYNTHETIC_PHONE_BASE + index),
         "name": SURNAMES[index % len(SURNAMES)] + GIVEN[(index // len(SURNAMES)) % len(GIVEN)],
-        "id_number": body + check,
+        "id_number": resident_id_make(region=region, birth=birth, serial=index),
         "birth_date": birth,
         "gender": Gender.MALE if index % 2 else Gender.FEMALE,
     }

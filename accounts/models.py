@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.masking import mask_id_number, mask_phone
 
+from .identity import resident_id_validate
+
 
 class Role(models.TextChoices):
     CUSTOMER = "CUSTOMER", _("Customer")
@@ -76,7 +78,9 @@ class CustomerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
     name = models.CharField(_("name"), max_length=64)
     # Stored in full for servicing and bank checks; every response and log masks it.
-    id_number = models.CharField(_("national ID number"), max_length=18, unique=True)
+    id_number = models.CharField(
+        _("national ID number"), max_length=18, unique=True, validators=[resident_id_validate]
+    )
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     email = models.EmailField(_("email"), blank=True)

@@ -2,11 +2,11 @@
 
 import hashlib
 import hmac
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import phonenumbers
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
@@ -15,22 +15,41 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.db import advisory_lock
-from core.errors import ErrorCode, ServiceError
+from core.errors import ErrorCode, RateLimited, ServiceError
 
 from .models import App, AuthSession, Device, OtpCode, OtpPurpose, Platform, RefreshToken, User
 from .sms import sms_send
 from .tokens import access_token_issue, refresh_token_new, token_digest
 
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+MAX_PHONE_INPUT = 32
+
+
+def phone_normalize(text: str | None) -> str | None:
+    """The 11-digit mainland China mobile number in `text` as people type it ("+86 138 0000 0001",
+    "138-0000-0001"), or None when it is not one."""
+    text = (text or "").strip()
+    if not text or len(text) > MAX_PHONE_INPUT:
+        return None
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    mobile = phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    if number.country_code != 86 or not mobile or not phonenumbers.is_valid_number(number):
+        return None
+    return str(number.national_number)
 
 
 def phone_validate(phone: str, *, field: str = "phone") -> str:
-    phone = (phone or "").strip()
-    if not PHONE_RE.match(phone):
+    normalized = phone_normalize(phone)
+    if normalized is None:
         raise ServiceError(
             ErrorCode.INVALID, _("Enter an 11-digit mainland China mobile number."), field=field
         )
-    return phone
+    return normalized
 
 
 # --- One-time codes ---------------------------------------------------------------------------
@@ -54,12 +73,15 @@ def _otp_rate_check(*, phone: str, client_ip: str, now: datetime) -> None:
         (timedelta(hours=1), settings.OTP_PER_PHONE_PER_HOUR),
         (timedelta(days=1), settings.OTP_PER_PHONE_PER_DAY),
     )
-    for window, limit in windows:
-        if recent.filter(created_at__gt=now - window).count() >= limit:
-            raise ServiceError(ErrorCode.RATE_LIMITED, _("Too many codes requested; please try again later."))
+    checks = [(recent.filter(created_at__gt=now - window), window, limit) for window, limit in windows]
     by_address = OtpCode.objects.filter(client_ip=client_ip, created_at__gt=now - timedelta(hours=1))
-    if by_address.count() >= settings.OTP_PER_ADDRESS_PER_HOUR:
-        raise ServiceError(ErrorCode.RATE_LIMITED, _("Too many codes requested; please try again later."))
+    checks.append((by_address, timedelta(hours=1), settings.OTP_PER_ADDRESS_PER_HOUR))
+    for in_window, window, limit in checks:
+        created = list(in_window.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(created) >= limit:
+            # The window lets another code through once the oldest of the last `limit` leaves it.
+            retry_after = max(1, int((created[-1] + window - now).total_seconds()) + 1)
+            raise RateLimited(_("Too many codes requested; please try again later."), retry_after=retry_after)
 
 
 def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, client_ip: str) -> OtpSent:

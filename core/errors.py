@@ -45,3 +45,11 @@ class ServiceError(Exception):
     @property
     def code(self) -> ErrorCode:
         return self.errors[0].code
+
+
+class RateLimited(ServiceError):
+    """RATE_LIMITED, with when the client may try again."""
+
+    def __init__(self, message: str | Promise, *, retry_after: int, field: str | None = None):
+        super().__init__(ErrorCode.RATE_LIMITED, message, field=field)
+        self.retry_after = retry_after

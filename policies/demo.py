@@ -220,7 +220,7 @@ EXTRA_CUSTOMERS = [
     {
         "phone": "13800000003",
         "name": "王建国",
-        "id_number": "320102196508150031",
+        "id_number": "310104196508150036",
         "birth_date": date(1965, 8, 15),
         "gender": Gender.MALE,
     },

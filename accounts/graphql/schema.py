@@ -12,8 +12,8 @@ from strawberry.types import Info
 
 from accounts import services
 from accounts.models import OtpPurpose
-from core.errors import ErrorCode, ServiceError
-from core.graphql.errors import UserError, returns_user_errors
+from core.errors import ErrorCode, RateLimited, ServiceError
+from core.graphql.errors import UserError, returns_user_errors, user_errors
 from core.graphql.permissions import IsAuthenticated
 from core.http import client_ip
 
@@ -127,9 +127,13 @@ class Mutation:
         if purpose != OtpPurpose.LOGIN:
             # Codes for other purposes go to a phone the logged-in viewer is adding.
             info.context.require_viewer()
-        sent = services.otp_request(
-            phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.http_request)
-        )
+        try:
+            sent = services.otp_request(
+                phone=input.phone, purpose=purpose, client_ip=client_ip(info.context.http_request)
+            )
+        except RateLimited as exc:
+            # The app shows a countdown: it needs to know when to offer "send again".
+            return RequestOtpPayload(errors=user_errors(exc), retry_after_seconds=exc.retry_after)
         return RequestOtpPayload(
             sent=True, expires_at=sent.expires_at, retry_after_seconds=sent.retry_after_seconds
         )
@@ -145,12 +149,14 @@ class Mutation:
                 ErrorCode.INVALID, _("The phone number or password is wrong."), field="password"
             )
         common = {"client_ip": client_ip(request), "user_agent": request.headers.get("User-Agent", "")}
+        # As people type it (+86, spaces); anything else ("admin") is looked up as given.
+        phone = services.phone_normalize(input.phone) or input.phone.strip()
         if input.password is not None:
             pair = services.login_with_password(
-                request=request, phone=input.phone, password=input.password, **common
+                request=request, phone=phone, password=input.password, **common
             )
         else:
-            pair = services.login_with_otp(phone=input.phone, otp=input.otp or "", **common)
+            pair = services.login_with_otp(phone=phone, otp=input.otp or "", **common)
         return _login_payload(pair)
 
     @strawberry.mutation(description="Exchange a refresh token for new tokens; the old one is spent.")

@@ -10,7 +10,7 @@ from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import CustomerProfile, Role
 from core.errors import ServiceError
-from core.graphql.errors import Forbidden
+from core.graphql.errors import Forbidden, NotFound
 from core.graphql.permissions import has_role
 from core.money import ZERO
 from policies import models, selectors
@@ -85,14 +85,15 @@ class Query:
     def repayment_quote(self, info: Info, loan_ids: list[relay.GlobalID] | None = None) -> RepaymentQuoteType:
         qs = models.PolicyLoan.objects.filter(policy__holder=_customer(info), status=models.LoanStatus.ACTIVE)
         if loan_ids is not None:
-            # Unknown or foreign ids are simply absent, as for a missing id.
-            pks = []
-            for gid in loan_ids:
-                try:
-                    pks.append(pk_of(gid, type_name="PolicyLoan", field="loanIds"))
-                except ServiceError:
-                    continue
+            try:
+                pks = {pk_of(gid, type_name="PolicyLoan", field="loanIds") for gid in loan_ids}
+            except ServiceError as exc:
+                raise NotFound() from exc
             qs = qs.filter(pk__in=pks)
+            # A loan that is not the customer's (or not active) answers as a missing one would:
+            # a quote of 0.00 would read as "nothing owed".
+            if qs.count() != len(pks):
+                raise NotFound()
         rows = repayment_quote(loans=list(qs.order_by("pk")))
         return RepaymentQuoteType(
             items=[RepaymentQuoteItemType(**row) for row in rows],

@@ -33,8 +33,16 @@ from .review import payout_route
 logger = logging.getLogger(__name__)
 
 
+MAX_AMOUNT = Decimal("1e12")
+
+
 def amount_validate(amount: Decimal, *, field: str = "amount") -> Decimal:
-    if amount is None or amount <= 0 or amount != amount.quantize(CENT) or amount >= Decimal("1e12"):
+    """An amount as a person means it: above zero, in yuan and fen, and not absurdly large."""
+    if amount is None or not amount.is_finite() or amount <= 0:
+        raise ServiceError(ErrorCode.INVALID, _("Enter an amount greater than zero."), field=field)
+    if amount >= MAX_AMOUNT:
+        raise ServiceError(ErrorCode.INVALID, _("This amount is too large."), field=field)
+    if amount != amount.quantize(CENT):
         raise ServiceError(
             ErrorCode.INVALID, _("Enter an amount in yuan with at most two decimals."), field=field
         )

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.identity import DEMO_REGIONS, resident_id_make
 from accounts.models import AgentProfile, CustomerProfile, Gender, Role, StaffProfile, User
 
 PASSWORD = "demo12345"
@@ -24,7 +25,14 @@ class CustomerFactory(DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role=Role.CUSTOMER)
     name = factory.Faker("name", locale="zh_CN")
-    id_number = factory.Sequence(lambda n: f"11010119800101{n:04d}"[:18])
+    # Valid numbers (check digit, birth date, county): the model validates them.
+    id_number = factory.Sequence(
+        lambda n: resident_id_make(
+            region=DEMO_REGIONS[n % len(DEMO_REGIONS)],
+            birth=date(1980, 1, 1) + timedelta(days=n // 17 // 1000),
+            serial=n // 17,
+        )
+    )
     birth_date = date(1980, 1, 1)
     gender = Gender.FEMALE
 

@@ -239,3 +239,17 @@ def test_the_outcome_notice_is_written_in_the_customers_language(customer_gql, p
 
     notice = Notification.objects.get(user=policy.holder.user)
     assert (notice.title, notice.language) == ("Policy loan not completed", "en")
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-100", "请输入大于零的金额。"),
+        ("0", "请输入大于零的金额。"),
+        ("100.001", "请输入金额（元），最多两位小数。"),
+        ("1000000000000", "金额过大。"),
+    ],
+)
+def test_each_bad_amount_says_what_is_wrong_with_it(customer_gql, policy, account, amount, message):
+    payload = customer_gql(APPLY_POLICY_LOAN, _input(policy, account, amount))["data"]["applyPolicyLoan"]
+    assert payload["errors"] == [{"field": "amount", "code": "INVALID", "message": message}]

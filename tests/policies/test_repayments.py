@@ -203,3 +203,15 @@ def test_agent_and_anonymous_are_refused(gql, loans, account, agent):
     assert error_codes(gql(REPAY_LOANS, variables)) == ["UNAUTHENTICATED"]
     gql.login("13900000011")
     assert error_codes(gql(REPAY_LOANS, variables)) == ["FORBIDDEN"]
+
+
+def test_a_quote_for_someone_elses_loan_looks_missing(customer_gql, other):
+    from strawberry import relay
+
+    from tests.conftest import error_codes
+
+    foreign = LoanFactory(policy=PolicyFactory(holder=other))
+    result = customer_gql(REPAYMENT_QUOTE, {"ids": [str(relay.GlobalID("PolicyLoan", str(foreign.pk)))]})
+    missing = customer_gql(REPAYMENT_QUOTE, {"ids": [str(relay.GlobalID("PolicyLoan", "999999"))]})
+    assert error_codes(result) == error_codes(missing) == ["NOT_FOUND"]
+    assert result["data"] is None
