@@ -42,7 +42,12 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(CustomerProfile)
 class CustomerProfileAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "masked_id_number", "birth_date", "gender")
+    list_display = ("name", "user", "id_number_masked", "birth_date", "gender")
+
+    @admin.display(description=_("national ID number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
+
     search_fields = ("name", "user__phone")
     list_select_related = ("user",)
     raw_id_fields = ("user",)

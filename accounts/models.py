@@ -75,7 +75,9 @@ class Gender(models.TextChoices):
 
 
 class CustomerProfile(models.Model):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="customer", verbose_name=_("user account")
+    )
     name = models.CharField(_("name"), max_length=64)
     # Stored in full for servicing and bank checks; every response and log masks it.
     id_number = models.CharField(
@@ -104,7 +106,9 @@ class CustomerProfile(models.Model):
 
 
 class AgentProfile(models.Model):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="agent")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="agent", verbose_name=_("user account")
+    )
     name = models.CharField(_("name"), max_length=64)
     agent_code = models.CharField(_("agent code"), max_length=16, unique=True)
     branch = models.CharField(_("branch"), max_length=64)
@@ -118,7 +122,9 @@ class AgentProfile(models.Model):
 
 
 class StaffProfile(models.Model):
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff", verbose_name=_("user account")
+    )
     name = models.CharField(_("name"), max_length=64)
     employee_no = models.CharField(_("employee number"), max_length=16, unique=True)
     team = models.CharField(_("team"), max_length=64, blank=True)
@@ -202,14 +208,14 @@ class App(models.TextChoices):
 class Device(models.Model):
     """A push token of one installed app; a token moves to whoever registered it last."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="devices", verbose_name=_("user"))
     token = models.CharField(max_length=4096)
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    platform = models.CharField(max_length=8, choices=Platform.choices)
-    app = models.CharField(max_length=16, choices=App.choices)
-    active = models.BooleanField(default=True)
+    platform = models.CharField(max_length=8, choices=Platform.choices, verbose_name=_("platform"))
+    app = models.CharField(max_length=16, choices=App.choices, verbose_name=_("app"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
     created_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now, verbose_name=_("last seen at"))
     deactivated_reason = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -21,7 +21,7 @@ class ConversationAdmin(admin.ModelAdmin):
     """Transcripts, read-only, with the bot's resolution rate, human answer time and ratings."""
 
     list_display = (
-        "pk",
+        "id",
         "customer",
         "status",
         "topic",
@@ -66,7 +66,7 @@ class StaffPresenceAdmin(admin.ModelAdmin):
 
 @admin.register(LeftMessage)
 class LeftMessageAdmin(admin.ModelAdmin):
-    list_display = ("pk", "customer", "callback_phone", "created_at", "handled_at", "handled_by")
+    list_display = ("id", "customer", "callback_phone", "created_at", "handled_at", "handled_by")
     list_filter = (("handled_at", admin.EmptyFieldListFilter),)
     search_fields = ("customer__name", "callback_phone")
     raw_id_fields = ("conversation", "customer", "handled_by")

@@ -19,7 +19,9 @@ class ConversationStatus(models.TextChoices):
 
 
 class Conversation(models.Model):
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="conversations")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="conversations", verbose_name=_("customer")
+    )
     status = models.CharField(
         _("status"), max_length=14, choices=ConversationStatus.choices, default=ConversationStatus.BOT
     )
@@ -30,16 +32,17 @@ class Conversation(models.Model):
         null=True,
         blank=True,
         related_name="assigned_chats",
+        verbose_name=_("assigned to"),
     )
     # Elderly customers first (1), then everyone else (0); within a priority, the oldest wait first.
     priority = models.SmallIntegerField(_("priority"), default=0)
-    last_seq = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    last_seq = models.PositiveIntegerField(default=0, verbose_name=_("last message no."))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("started at"))
     queued_at = models.DateTimeField(null=True, blank=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     first_staff_reply_at = models.DateTimeField(null=True, blank=True)
     last_customer_activity_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     close_reason = models.CharField(_("close reason"), max_length=32, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
@@ -109,10 +112,17 @@ class Availability(models.TextChoices):
 
 
 class StaffPresence(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="presence")
-    status = models.CharField(max_length=8, choices=Availability.choices, default=Availability.OFFLINE)
-    capacity = models.PositiveSmallIntegerField(default=3)
-    last_assigned_at = models.DateTimeField(null=True, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="presence",
+        verbose_name=_("staff member"),
+    )
+    status = models.CharField(
+        max_length=8, choices=Availability.choices, default=Availability.OFFLINE, verbose_name=_("status")
+    )
+    capacity = models.PositiveSmallIntegerField(default=3, verbose_name=_("capacity"))
+    last_assigned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last assigned at"))
     dialects = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,13 +168,20 @@ class LeftMessage(models.Model):
     """Outside service hours: a message with a callback number that staff follow up."""
 
     conversation = models.OneToOneField(Conversation, on_delete=models.CASCADE, related_name="left_message")
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="left_messages")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="left_messages", verbose_name=_("customer")
+    )
     body = models.TextField()
-    callback_phone = models.CharField(max_length=11)
-    created_at = models.DateTimeField(default=timezone.now)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    callback_phone = models.CharField(max_length=11, verbose_name=_("callback phone"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("left at"))
+    handled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("handled at"))
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
 
     class Meta:

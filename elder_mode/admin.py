@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
@@ -28,7 +30,7 @@ class CallbackTaskAdmin(admin.ModelAdmin):
     """Callbacks before held payouts: call the customer, then record confirmed or refused."""
 
     list_display = (
-        "pk",
+        "id",
         "customer",
         "customer_phone",
         "reason_list",
@@ -54,7 +56,7 @@ class CallbackTaskAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reasons"))
     def reason_list(self, obj):
-        return "；".join(reason_text(code) for code in obj.reasons)
+        return format_html_join(mark_safe("<br>"), "{}", ((reason_text(code),) for code in obj.reasons))
 
     def _record(self, request, queryset, confirmed: bool):
         done = 0
@@ -92,7 +94,7 @@ class TrustedContactAdmin(admin.ModelAdmin):
 
 @admin.register(RiskChallenge)
 class RiskChallengeAdmin(admin.ModelAdmin):
-    list_display = ("pk", "user", "operation", "issued_at", "used_at")
+    list_display = ("id", "user", "operation", "issued_at", "used_at")
     list_filter = ("operation",)
     readonly_fields = (
         "user",

@@ -21,7 +21,10 @@ class Dialect(models.TextChoices):
 
 class AccessibilityProfile(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="accessibility"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="accessibility",
+        verbose_name=_("user"),
     )
     elder_mode = models.BooleanField(_("elder mode"), default=False)
     font_scale = models.DecimalField(_("font scale"), max_digits=3, decimal_places=2, default=1)
@@ -72,14 +75,16 @@ class RiskNotice(models.Model):
 class RiskChallenge(models.Model):
     """Notices shown to one user for one operation; acknowledged once, not before the minimum read time."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    operation = models.CharField(max_length=24, choices=RiskOperation.choices)
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("challenge"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    operation = models.CharField(max_length=24, choices=RiskOperation.choices, verbose_name=_("operation"))
     notices = models.ManyToManyField(RiskNotice, related_name="+")
-    issued_at = models.DateTimeField(default=timezone.now)
+    issued_at = models.DateTimeField(default=timezone.now, verbose_name=_("issued at"))
     min_read_seconds = models.PositiveIntegerField()
     expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("used at"))
 
     class Meta:
         verbose_name = _("risk acknowledgement")
@@ -92,10 +97,12 @@ class RiskChallenge(models.Model):
 class TrustedContact(models.Model):
     """Someone the customer trusts, told by SMS when a payout of theirs is held for a callback."""
 
-    customer = models.OneToOneField(CustomerProfile, on_delete=models.CASCADE, related_name="trusted_contact")
+    customer = models.OneToOneField(
+        CustomerProfile, on_delete=models.CASCADE, related_name="trusted_contact", verbose_name=_("customer")
+    )
     name = models.CharField(_("name"), max_length=64)
     phone = models.CharField(_("phone"), max_length=11)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("trusted contact")
@@ -118,14 +125,23 @@ class CallbackTask(models.Model):
     request = models.OneToOneField(
         "policies.ServicingRequest", on_delete=models.CASCADE, related_name="callback"
     )
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="callbacks")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="callbacks", verbose_name=_("customer")
+    )
     reasons = models.JSONField(default=list)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    status = models.CharField(max_length=12, choices=CallbackStatus.choices, default=CallbackStatus.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    due_by = models.DateTimeField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    status = models.CharField(
+        max_length=12, choices=CallbackStatus.choices, default=CallbackStatus.OPEN, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    due_by = models.DateTimeField(verbose_name=_("due by"))
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=255, blank=True)

@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
@@ -83,18 +85,22 @@ class PolicyAdmin(admin.ModelAdmin):
 
 @admin.register(BankAccount)
 class BankAccountAdmin(admin.ModelAdmin):
-    list_display = ("customer", "bank_name", "masked_number", "holder_name", "verified_at", "added_at")
+    list_display = ("customer", "bank_name", "number_masked", "holder_name", "verified_at", "added_at")
     search_fields = ("customer__name", "customer__user__phone")
     list_select_related = ("customer",)
     exclude = ("account_number",)
-    readonly_fields = ("masked_number",)
+    readonly_fields = ("number_masked",)
     raw_id_fields = ("customer",)
+
+    @admin.display(description=_("account number"))
+    def number_masked(self, obj):
+        return obj.masked_number
 
 
 @admin.register(PolicyLoan)
 class PolicyLoanAdmin(admin.ModelAdmin):
     list_display = (
-        "pk",
+        "id",
         "policy",
         "principal",
         "outstanding_principal",
@@ -119,7 +125,7 @@ class RepaymentLineInline(admin.TabularInline):
 
 @admin.register(Repayment)
 class RepaymentAdmin(admin.ModelAdmin):
-    list_display = ("pk", "customer", "total", "paid_on", "created_at")
+    list_display = ("id", "customer", "total", "paid_on", "created_at")
     search_fields = ("customer__name", "customer__user__phone")
     raw_id_fields = ("customer", "request", "bank_account")
     inlines = (RepaymentLineInline,)
@@ -137,7 +143,7 @@ class BenefitLoanOffsetInline(admin.TabularInline):
 
 @admin.register(Benefit)
 class BenefitAdmin(admin.ModelAdmin):
-    list_display = ("pk", "policy", "kind", "amount", "loan_offset", "available_from", "status", "paid_at")
+    list_display = ("id", "policy", "kind", "amount", "loan_offset", "available_from", "status", "paid_at")
     list_filter = ("kind", "status")
     search_fields = ("policy__number", "policy__holder__name")
     raw_id_fields = ("policy", "bank_account", "request")
@@ -149,7 +155,7 @@ class ServicingRequestAdmin(admin.ModelAdmin):
     """The review queue: filter by PENDING_REVIEW, read the reasons, approve or reject."""
 
     list_display = (
-        "pk",
+        "id",
         "type",
         "status",
         "customer",
@@ -172,7 +178,8 @@ class ServicingRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reasons"))
     def reason_list(self, obj):
-        return "；".join(reason_text(code) for code in obj.reasons)
+        # Each reason is a sentence of its own: one per line, not joined into "。；".
+        return format_html_join(mark_safe("<br>"), "{}", ((reason_text(code),) for code in obj.reasons))
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "automation": automation_stats()}
@@ -186,15 +193,15 @@ class ServicingRequestAdmin(admin.ModelAdmin):
                 done += 1
             except ServiceError as exc:
                 self.message_user(request, f"#{item.pk}: {exc}", messages.ERROR)
-        self.message_user(request, _("%(count)d requests %(verb)s.") % {"count": done, "verb": verb})
+        self.message_user(request, verb % {"count": done})
 
     @admin.action(description=_("Approve selected requests pending review"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, servicing_request_approve, _("approved"))
+        self._decide(request, queryset, servicing_request_approve, _("%(count)d requests approved."))
 
     @admin.action(description=_("Reject selected requests pending review"), permissions=["change"])
     def reject(self, request, queryset):
-        self._decide(request, queryset, servicing_request_reject, _("rejected"))
+        self._decide(request, queryset, servicing_request_reject, _("%(count)d requests rejected."))
 
 
 @admin.register(AuditEvent)

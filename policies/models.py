@@ -75,7 +75,9 @@ class Frequency(models.TextChoices):
 
 
 class BankAccount(models.Model):
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="bank_accounts")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("customer")
+    )
     bank_code = models.CharField(_("bank code"), max_length=16)
     bank_name = models.CharField(_("bank"), max_length=64)
     # Stored in full for debits and payouts; responses, logs and the audit trail mask it.
@@ -103,8 +105,15 @@ class BankAccount(models.Model):
 
 class Policy(models.Model):
     number = models.CharField(_("policy number"), max_length=20, unique=True)
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="policies")
-    holder = models.ForeignKey(CustomerProfile, on_delete=models.PROTECT, related_name="held_policies")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="policies", verbose_name=_("product")
+    )
+    holder = models.ForeignKey(
+        CustomerProfile,
+        on_delete=models.PROTECT,
+        related_name="held_policies",
+        verbose_name=_("policyholder"),
+    )
     insured = models.ForeignKey(CustomerProfile, on_delete=models.PROTECT, related_name="insured_policies")
     servicing_agent = models.ForeignKey(
         AgentProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="serviced_policies"
@@ -235,13 +244,23 @@ OPEN_REQUEST = (
 
 
 class ServicingRequest(models.Model):
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.PROTECT, related_name="servicing_requests")
+    customer = models.ForeignKey(
+        CustomerProfile,
+        on_delete=models.PROTECT,
+        related_name="servicing_requests",
+        verbose_name=_("customer"),
+    )
     type = models.CharField(_("type"), max_length=32, choices=RequestType.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED
     )
     policy = models.ForeignKey(
-        Policy, on_delete=models.PROTECT, null=True, blank=True, related_name="servicing_requests"
+        Policy,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="servicing_requests",
+        verbose_name=_("policy"),
     )
     amount = models.DecimalField(_("amount"), **MONEY, null=True, blank=True)
     # Reason codes (stable, translated on display) and the risk flags that sent it to a person.
@@ -249,7 +268,12 @@ class ServicingRequest(models.Model):
     risk_flags = models.JSONField(_("risk flags"), default=list, blank=True)
     summary = models.JSONField(_("summary (masked)"), default=dict, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     # When rules sent it to a person (review or callback): such a request is never "automated".
@@ -313,7 +337,9 @@ class LoanStatus(models.TextChoices):
 
 
 class PolicyLoan(models.Model):
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="loans")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="loans", verbose_name=_("policy")
+    )
     request = models.OneToOneField(ServicingRequest, on_delete=models.PROTECT, related_name="loan")
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="loans")
     principal = models.DecimalField(_("amount borrowed"), **MONEY)
@@ -348,12 +374,14 @@ class PolicyLoan(models.Model):
 
 
 class Repayment(models.Model):
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.PROTECT, related_name="repayments")
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("customer")
+    )
     request = models.OneToOneField(ServicingRequest, on_delete=models.PROTECT, related_name="repayment")
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="repayments")
     total = models.DecimalField(_("total"), **MONEY)
     paid_on = models.DateField(_("paid on"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("repayment")
@@ -394,7 +422,9 @@ class BenefitStatus(models.TextChoices):
 
 
 class Benefit(models.Model):
-    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="benefits")
+    policy = models.ForeignKey(
+        Policy, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("policy")
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=BenefitKind.choices)
     # What is paid out: the benefit less the policy loans it settled (see BenefitLoanOffset).
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -410,7 +440,7 @@ class Benefit(models.Model):
         ServicingRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True, verbose_name=_("paid at"))
 
     class Meta:
         verbose_name = _("benefit")
@@ -476,14 +506,19 @@ class AuditEvent(models.Model):
     """Who changed which customer data or money, with before/after values (personal data masked)."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    action = models.CharField(max_length=64)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, verbose_name=_("action"))
+    object_type = models.CharField(max_length=64, verbose_name=_("object type"))
+    object_id = models.CharField(max_length=64, verbose_name=_("object id"))
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("time"))
 
     class Meta:
         verbose_name = _("audit event")

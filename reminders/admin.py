@@ -12,7 +12,7 @@ class ReminderRuleAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = (
-        "pk",
+        "id",
         "kind",
         "stage",
         "policy",
@@ -32,7 +32,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(PushMessage)
 class PushMessageAdmin(admin.ModelAdmin):
-    list_display = ("pk", "kind", "device", "status", "attempts", "not_before", "sent_at", "last_error")
+    list_display = ("id", "kind", "device", "status", "attempts", "not_before", "sent_at", "last_error")
     list_filter = ("status", "kind")
     raw_id_fields = ("device",)
     readonly_fields = ("claimed_at", "sent_at", "created_at")
@@ -40,7 +40,7 @@ class PushMessageAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("pk", "user", "kind", "title", "marketing", "created_at", "read_at")
+    list_display = ("id", "user", "kind", "title", "marketing", "created_at", "read_at")
     list_filter = ("kind", "marketing")
     search_fields = ("user__phone", "title")
     raw_id_fields = ("user", "reminder")

@@ -55,10 +55,19 @@ class Reminder(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=ReminderKind.choices)
     # Days before the due date this stage is raised at; 0 for "on or after the due date".
     stage = models.SmallIntegerField(_("stage"))
-    policy = models.ForeignKey("policies.Policy", on_delete=models.CASCADE, related_name="reminders")
-    customer = models.ForeignKey(CustomerProfile, on_delete=models.CASCADE, related_name="reminders")
+    policy = models.ForeignKey(
+        "policies.Policy", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("policy")
+    )
+    customer = models.ForeignKey(
+        CustomerProfile, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("customer")
+    )
     agent = models.ForeignKey(
-        AgentProfile, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+        AgentProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminders",
+        verbose_name=_("agent"),
     )
     # The premium, loan or benefit the reminder is about (by kind), to check when it is resolved.
     subject_id = models.BigIntegerField(null=True, blank=True)
@@ -68,11 +77,11 @@ class Reminder(models.Model):
         _("status"), max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.OPEN
     )
     created_at = models.DateTimeField(default=timezone.now)
-    pushed_at = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("pushed at"))
     pushed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    read_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -115,7 +124,12 @@ class PushSkipReason(models.TextChoices):
 
 
 class Notification(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
     kind = models.CharField(_("kind"), max_length=32)
     title = models.CharField(_("title"), max_length=128)
     body = models.TextField(_("body"))
@@ -125,11 +139,11 @@ class Notification(models.Model):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
     )
-    marketing = models.BooleanField(default=False)
+    marketing = models.BooleanField(default=False, verbose_name=_("marketing"))
     # The language title and body were written in (the recipient's): read-aloud text follows it.
     language = models.CharField(_("language"), max_length=8, default="zh-hans")
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
 
     class Meta:
         verbose_name = _("notification")
@@ -142,7 +156,10 @@ class Notification(models.Model):
 
 class NotificationSettings(models.Model):
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("user"),
     )
     muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
     # Pushes and inbox messages are written in this language (they are sent from tasks, not requests).
@@ -189,8 +206,10 @@ class PushStatus(models.TextChoices):
 class PushMessage(models.Model):
     """The push outbox: written in the same transaction as what caused it, drained by workers."""
 
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="push_messages")
-    kind = models.CharField(max_length=32)
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="push_messages", verbose_name=_("device")
+    )
+    kind = models.CharField(max_length=32, verbose_name=_("kind"))
     title = models.CharField(max_length=128)
     body = models.CharField(max_length=512)
     data = models.JSONField(default=dict)
@@ -198,12 +217,14 @@ class PushMessage(models.Model):
     reminder = models.ForeignKey(
         Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
     )
-    status = models.CharField(max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING)
-    not_before = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=10, choices=PushStatus.choices, default=PushStatus.PENDING, verbose_name=_("status")
+    )
+    not_before = models.DateTimeField(default=timezone.now, verbose_name=_("not before"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.CharField(max_length=255, blank=True, verbose_name=_("last error"))
     claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -3,11 +3,13 @@
 #   chromium   the workbench's browser tests (Playwright drives it; it downloads no browser)
 #   faketime   the suite's second run with the process clock at 03:00 Asia/Shanghai
 #   gettext    makemessages/compilemessages, and the test that every marked text is translated
+#   fonts-wqy-zenhei  a CJK font, so that screenshots of Chinese pages show characters, not boxes
 set -euo pipefail
 declare -A probe=(
   [chromium]="command -v chromium"
   [faketime]="test -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
   [gettext]="command -v xgettext"
+  [fonts-wqy-zenhei]="test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 )
 missing=()
 for package in "${!probe[@]}"; do

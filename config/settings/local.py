@@ -7,3 +7,6 @@ DEBUG = env_bool("DEBUG", True)
 GRAPHQL_IDE = True
 GRAPHQL_INTROSPECTION = True
 GRAPHQL_FIELD_SUGGESTIONS = True
+
+# Static files straight from the apps, no collectstatic step for `make run`.
+WHITENOISE_USE_FINDERS = True

@@ -19,3 +19,6 @@ else:
     # Pooled connections held by the threads of async tests would stop the test database from
     # being dropped at teardown; tests use plain connections, production keeps the pool.
     DATABASES["default"]["OPTIONS"].pop("pool", None)
+
+# Served from the apps' static folders without collectstatic (browser tests load the admin's CSS).
+WHITENOISE_USE_FINDERS = True
