@@ -16,7 +16,7 @@ from chat.graphql import schema as chat_schema
 from core.graphql.executor import EventScopedExecutor
 from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.glossary import describe_schema
-from core.graphql.scalars import DecimalScalar
+from core.graphql.scalars import DecimalScalar, Rate, RateScalar
 from elder_mode.graphql import schema as elder_schema
 from policies.graphql import mutations as policies_mutations
 from policies.graphql import queries as policies_queries
@@ -69,7 +69,7 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     subscription=Subscription,
-    config=StrawberryConfig(scalar_map={Decimal: DecimalScalar}),
+    config=StrawberryConfig(scalar_map={Decimal: DecimalScalar, Rate: RateScalar}),
     execution_context_class=EventScopedExecutor,
     extensions=[
         ErrorCodes,

@@ -10,3 +10,4 @@ GRAPHQL_FIELD_SUGGESTIONS = True
 
 # Static files straight from the apps, no collectstatic step for `make run`.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected here

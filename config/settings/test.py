@@ -22,3 +22,4 @@ else:
 
 # Served from the apps' static folders without collectstatic (browser tests load the admin's CSS).
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected here

@@ -48,8 +48,9 @@ def _serialize_rate(value: Decimal) -> str:
     return format(Decimal(value).quantize(Decimal("0.0001")), "f")
 
 
-Rate = strawberry.scalar(
-    NewType("Rate", Decimal),
+# Annotate rate fields with `Rate`; the schema maps it to RateScalar (StrawberryConfig.scalar_map).
+Rate = NewType("Rate", Decimal)
+RateScalar = strawberry.scalar(
     name="Rate",
     description='A yearly rate as a decimal fraction string with four decimals: "0.0500" is 5%.',
     serialize=_serialize_rate,
