@@ -36,6 +36,9 @@ class Conversation(models.Model):
     )
     # Elderly customers first (1), then everyone else (0); within a priority, the oldest wait first.
     priority = models.SmallIntegerField(_("priority"), default=0)
+    # How far each side has read (a message's seq): shown to the other side, kept across reconnects.
+    customer_read_seq = models.PositiveIntegerField(_("read by the customer up to"), default=0)
+    staff_read_seq = models.PositiveIntegerField(_("read by staff up to"), default=0)
     last_seq = models.PositiveIntegerField(default=0, verbose_name=_("last message no."))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("started at"))
     queued_at = models.DateTimeField(null=True, blank=True)

@@ -44,7 +44,8 @@ def is_staff(viewer) -> bool:
 
 
 def chat_stats() -> dict:
-    """Bot resolution rate (closed without a person), median human answer time, average rating."""
+    """Bot resolution rate (closed without a person), median time from asking for a person to a
+    person's first reply, average rating."""
     from django.db.models import Avg, Count, Q
 
     totals = Conversation.objects.aggregate(
@@ -52,10 +53,12 @@ def chat_stats() -> dict:
         bot_only=Count("pk", filter=Q(status="CLOSED", queued_at__isnull=True)),
         rating=Avg("rating"),
     )
-    answered = Conversation.objects.filter(first_staff_reply_at__isnull=False, assigned_at__isnull=False)
+    # The customer's wait runs from asking for a person (queued) to a person's first reply: the
+    # time in the queue is part of it.
+    answered = Conversation.objects.filter(first_staff_reply_at__isnull=False, queued_at__isnull=False)
     waits = sorted(
-        (c.first_staff_reply_at - c.assigned_at).total_seconds()
-        for c in answered.only("first_staff_reply_at", "assigned_at")[:10000]
+        (c.first_staff_reply_at - c.queued_at).total_seconds()
+        for c in answered.only("first_staff_reply_at", "queued_at")[:10000]
     )
     return {
         "bot_resolution_rate": totals["bot_only"] / totals["closed"] if totals["closed"] else None,

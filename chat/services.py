@@ -531,16 +531,22 @@ def bot_answer_rate(*, message: Message, helpful: bool) -> Message:
     return message
 
 
-def chat_read(*, conversation: Conversation, reader_kind: str, seq: int) -> None:
-    events.send_on_commit(
-        events.conversation_group(conversation.pk),
-        {
-            "type": "READ",
-            "conversation_id": conversation.pk,
-            "sender_kind": reader_kind,
-            "seq": min(seq, conversation.last_seq),
-        },
-    )
+def chat_read(*, conversation: Conversation, reader_kind: str, seq: int) -> int:
+    """Store how far the reader has read (never backwards, never past the last message) and tell the
+    other side. Returns the stored position."""
+    column = "staff_read_seq" if reader_kind == SenderKind.STAFF else "customer_read_seq"
+    with transaction.atomic():
+        locked = (
+            Conversation.objects.select_for_update().only("pk", "last_seq", column).get(pk=conversation.pk)
+        )
+        position = max(getattr(locked, column), min(max(seq, 0), locked.last_seq))
+        if position != getattr(locked, column):
+            Conversation.objects.filter(pk=locked.pk).update(**{column: position})
+        events.send_on_commit(
+            events.conversation_group(conversation.pk),
+            {"type": "READ", "conversation_id": conversation.pk, "sender_kind": reader_kind, "seq": position},
+        )
+    return position
 
 
 def chat_typing(*, conversation: Conversation, sender_kind: str) -> None:

@@ -70,6 +70,8 @@ class ConversationType(relay.Node):
     queue_position: int | None
     estimated_wait_seconds: int | None
     last_seq: int
+    customer_read_seq: int = strawberry.field(description="The customer has read up to this message.")
+    staff_read_seq: int = strawberry.field(description="Staff have read up to this message.")
     rating: int | None
 
     @classmethod
@@ -87,6 +89,8 @@ class ConversationType(relay.Node):
             queue_position=position,
             estimated_wait_seconds=services.estimated_wait_seconds(position),
             last_seq=c.last_seq,
+            customer_read_seq=c.customer_read_seq,
+            staff_read_seq=c.staff_read_seq,
             rating=c.rating,
         )
 
