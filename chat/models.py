@@ -26,6 +26,8 @@ class Conversation(models.Model):
         _("status"), max_length=14, choices=ConversationStatus.choices, default=ConversationStatus.BOT
     )
     topic = models.CharField(_("topic"), max_length=64, blank=True)
+    # The language the customer's app asked in when the chat started: the bot greets in it.
+    language = models.CharField(_("language"), max_length=8, default="zh-hans")
     assigned_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -89,6 +91,8 @@ class Message(models.Model):
     client_message_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now)
     bot_confidence = models.FloatField(null=True, blank=True)
+    # The bot's "you may also mean" questions, tappable in the app.
+    suggestions = models.JSONField(_("suggested questions"), default=list, blank=True)
     faq = models.ForeignKey("FaqEntry", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     helpful = models.BooleanField(null=True, blank=True)
 
@@ -137,13 +141,29 @@ class StaffPresence(models.Model):
         return f"{self.user_id}: {self.status}"
 
 
+class PersonalFigures(models.TextChoices):
+    NONE = "", _("None")
+    LOAN_RATE = "LOAN_RATE", _("The customer's loan rates")
+    LOAN_QUOTA = "LOAN_QUOTA", _("What the customer can borrow")
+    CASH_VALUE = "CASH_VALUE", _("The customer's cash values")
+
+
 class FaqEntry(models.Model):
+    # A stable name for the entry (the evaluation set and suggestions refer to it).
+    key = models.SlugField(_("key"), max_length=40, unique=True, null=True, blank=True)
     question_zh = models.CharField(_("question (Chinese)"), max_length=200)
     question_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     variants = models.TextField(_("other wordings, one per line"), blank=True)
     keywords = models.CharField(_("keywords, comma separated"), max_length=300, blank=True)
     answer_zh = models.TextField(_("answer (Chinese)"))
     answer_en = models.TextField(_("answer (English)"), blank=True)
+    personal = models.CharField(
+        _("customer's own figures added to the answer"),
+        max_length=12,
+        choices=PersonalFigures.choices,
+        default=PersonalFigures.NONE,
+        blank=True,
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -16,11 +16,13 @@ from core.errors import ErrorCode, ServiceError
 from elder_mode.selectors import customer_is_elderly
 
 from . import events, selectors
-from .bot import CONFIDENT, bot_answer, wants_human
+from .bot import CONFIDENT, SUGGEST, bot_answer, is_english, wants_human
+from .figures import personal_figures
 from .models import (
     Availability,
     Conversation,
     ConversationStatus,
+    FaqEntry,
     LeftMessage,
     Message,
     SenderKind,
@@ -48,6 +50,7 @@ def message_event(message: Message) -> dict:
         "body": message.body,
         "created_at": message.created_at.isoformat(),
         "bot_confidence": message.bot_confidence,
+        "suggestions": list(message.suggestions or []),
     }
 
 
@@ -128,10 +131,15 @@ def _lock_sql(by_customer: bool) -> str:
 
 
 def conversation_start(*, customer, topic: str = "") -> Conversation:
+    # The language the app asked in: the bot greets in it (and answers in it unless the customer
+    # writes in another).
+    language = "en" if (translation.get_language() or "").startswith("en") else settings.LANGUAGE_CODE
     with transaction.atomic():
-        conversation = Conversation.objects.create(customer=customer, topic=(topic or "")[:64])
+        conversation = Conversation.objects.create(
+            customer=customer, topic=(topic or "")[:64], language=language
+        )
         conversation = _locked(conversation.pk)
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language):
             greeting = _(
                 'Hello, I am Nuanxin\'s assistant. Ask me about loans, repayments, benefits or your policies; say "转人工" for a person.'
             )
@@ -195,12 +203,32 @@ def message_send(
     return message
 
 
+def _reply_language(conversation: Conversation, text: str) -> str:
+    """English for a message in English, Chinese for one with Chinese, else the chat's language."""
+    if is_english(text):
+        return "en"
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return settings.LANGUAGE_CODE
+    return conversation.language or settings.LANGUAGE_CODE
+
+
+def _faq_question(entry: FaqEntry, language: str) -> str:
+    return (entry.question_en or entry.question_zh) if language == "en" else entry.question_zh
+
+
+def _faq_answer(entry: FaqEntry, conversation: Conversation, language: str) -> str:
+    answer = (entry.answer_en or entry.answer_zh) if language == "en" else entry.answer_zh
+    figures = personal_figures(entry.personal, conversation.customer, language)
+    return f"{answer}\n{figures}" if figures else answer
+
+
 def _bot_reply(conversation: Conversation, text: str, now: datetime) -> None:
     events.send_on_commit(
         events.conversation_group(conversation.pk),
         {"type": "TYPING", "conversation_id": conversation.pk, "sender_kind": "BOT"},
     )
-    with translation.override(settings.LANGUAGE_CODE):
+    language = _reply_language(conversation, text)
+    with translation.override(language):
         if wants_human(text):
             if in_service_hours(now):
                 _queue(conversation, now)
@@ -219,9 +247,21 @@ def _bot_reply(conversation: Conversation, text: str, now: datetime) -> None:
             _append(
                 conversation,
                 kind=SenderKind.BOT,
-                body=answer.faq.answer_zh,
+                body=_faq_answer(answer.faq, conversation, language),
                 faq=answer.faq,
                 bot_confidence=answer.confidence,
+                suggestions=[_faq_question(e, language) for e in answer.alternatives],
+            )
+        elif answer.faq is not None and answer.confidence >= SUGGEST:
+            # Not sure enough to answer: offer what the customer may mean ("猜你想问").
+            questions = [_faq_question(e, language) for e in (answer.faq, *answer.alternatives)]
+            lines = "\n".join(f"{i}. {q}" for i, q in enumerate(questions, start=1))
+            _append(
+                conversation,
+                kind=SenderKind.BOT,
+                body=_('Did you mean:\n%(questions)s\nOr say "转人工" for a person.') % {"questions": lines},
+                bot_confidence=answer.confidence,
+                suggestions=questions,
             )
         else:
             _append(

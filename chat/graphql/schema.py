@@ -44,6 +44,10 @@ class ChatMessageType(relay.Node):
     body: str
     created_at: datetime
     bot_confidence: float | None = None
+    suggestions: list[str] = strawberry.field(
+        default_factory=list,
+        description="Questions the bot suggests (猜你想问); the app sends the one tapped as a message.",
+    )
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
@@ -59,6 +63,7 @@ class ChatMessageType(relay.Node):
             body=m.body,
             created_at=m.created_at,
             bot_confidence=m.bot_confidence,
+            suggestions=list(m.suggestions or []),
         )
 
 
@@ -472,6 +477,7 @@ def _event(event: dict) -> ChatEventPayload:
             body=event["body"],
             created_at=datetime.fromisoformat(event["created_at"]),
             bot_confidence=event.get("bot_confidence"),
+            suggestions=list(event.get("suggestions") or []),
         )
     elif kind is ChatEventType.STATUS:
         payload.status = models.ConversationStatus(event["status"])
