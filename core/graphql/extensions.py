@@ -22,6 +22,7 @@ from strawberry.types.execution import ExecutionResult
 from core.logging import request_id_var
 
 from .errors import CodedError
+from .request_errors import translated_request_error
 
 logger = logging.getLogger("nuanxin.graphql")
 
@@ -47,29 +48,33 @@ class ErrorCodes(SchemaExtension):
         yield
         result = self.execution_context.result
         if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
-            result.errors = [self._format(error) for error in result.errors]
+            result.errors = [coded_error(error) for error in result.errors]
 
-    def _format(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        # Strawberry wraps permission failures in a GraphQLError carrying our code already.
-        if (error.extensions or {}).get("code"):
-            return error
-        if isinstance(original, CodedError):
-            return _with_code(error, str(original), original.code)
-        request_level = error.path is None and (
-            original is None or isinstance(original, GraphQLError | ValueError | TypeError)
-        )
-        # Strawberry coerces some inputs (global ids) inside resolvers: still the client's error.
-        coercion = isinstance(original, StrawberryInputCoercionError | GlobalIDValueError)
-        if request_level or coercion:
-            # Parse, validation and input coercion errors: the client's request is at fault.
-            message = error.message
-            if not settings.GRAPHQL_FIELD_SUGGESTIONS:
-                message = _SUGGESTION_RE.sub("", message)
-            return _with_code(error, message, "BAD_USER_INPUT")
-        request_id = request_id_var.get()
-        logger.error("unexpected GraphQL error at %s", error.path, exc_info=original)
-        return _with_code(error, _("Internal error."), "INTERNAL", requestId=request_id)
+
+def coded_error(error: GraphQLError) -> GraphQLError:
+    """The error as clients receive it: with a code, a message in their language, nothing internal.
+    Used by ErrorCodes and by the websocket handler for subscription results (which bypass it)."""
+    original = error.original_error
+    # Strawberry wraps permission failures in a GraphQLError carrying our code already.
+    if (error.extensions or {}).get("code"):
+        return error
+    if isinstance(original, CodedError):
+        return _with_code(error, str(original), original.code)
+    request_level = error.path is None and (
+        original is None or isinstance(original, GraphQLError | ValueError | TypeError)
+    )
+    # Strawberry coerces some inputs (global ids) inside resolvers: still the client's error.
+    coercion = isinstance(original, StrawberryInputCoercionError | GlobalIDValueError)
+    if request_level or coercion:
+        # Parse, validation and input coercion errors: the client's request is at fault. The user
+        # reads a sentence in their language; the developer the original in `detail`.
+        detail = error.message
+        if not settings.GRAPHQL_FIELD_SUGGESTIONS:
+            detail = _SUGGESTION_RE.sub("", detail)
+        return _with_code(error, translated_request_error(detail), "BAD_USER_INPUT", detail=detail)
+    request_id = request_id_var.get()
+    logger.error("unexpected GraphQL error at %s", error.path, exc_info=original)
+    return _with_code(error, _("Internal error."), "INTERNAL", requestId=request_id)
 
 
 class CachedParse(ParserCache):
@@ -100,7 +105,7 @@ class NamedOperationRule(ValidationRule):
         operations = [d for d in node.definitions if isinstance(d, OperationDefinitionNode)]
         if len(operations) > 1:
             self.report_error(
-                GraphQLError(_("The document has several operations: say which one with operationName."))
+                GraphQLError("Must provide operation name if query contains multiple operations.")
             )
 
 

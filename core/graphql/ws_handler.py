@@ -21,11 +21,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 
 from core import broadcast
 
+from .extensions import coded_error
+from .request_errors import translated_request_error
 from .resolvers import db_async
 
 
 def _bad_request(message: str) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+    # Translated when sent (in the connection's language); graphql-core's English stays as detail.
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT", "detail": message})
 
 
 @functools.lru_cache(maxsize=256)
@@ -34,12 +37,12 @@ def _operation_type(query: str, operation_name: str | None) -> OperationType | G
     try:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
     except GraphQLSyntaxError as exc:
-        return _bad_request(exc.message)
+        return _bad_request(exc.message)  # "Syntax Error: …"
     operation = get_operation_ast(document, operation_name)
     if operation is None:
         if operation_name:
-            return _bad_request(_("The document has no operation named %(name)s.") % {"name": operation_name})
-        return _bad_request(_("The document has several operations: say which one with operationName."))
+            return _bad_request(f"Unknown operation named '{operation_name}'.")
+        return _bad_request("Must provide operation name if query contains multiple operations.")
     return operation.operation
 
 
@@ -49,11 +52,14 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
         name = operation.operation_name if isinstance(operation.operation_name, str) else None
         kind = _operation_type(query, name)
         if kind is OperationType.SUBSCRIPTION:
-            await super().run_operation(operation)
+            # The operation's task runs in its own context: the language holds for its whole life.
+            with translation.override(self._language()):
+                await super().run_operation(operation)
             return
         if isinstance(kind, GraphQLError):
             with translation.override(self._language()):
-                await operation.send_initial_errors([kind])
+                message = translated_request_error(kind.message)
+                await operation.send_initial_errors([GraphQLError(message, extensions=kind.extensions)])
             return
         try:
             async with broadcast.sent_from_loop():
@@ -72,6 +78,18 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
             return
         await operation.send_next(result)
         await operation.send_operation_message({"id": operation.id, "type": "complete"})
+
+    async def _send_result_stream(self, operation: Operation, result_source) -> None:
+        """Subscription results and their pre-execution errors bypass the schema's ErrorCodes
+        extension: code, translate and mask them here, as HTTP does."""
+
+        async def coded():
+            async for result in result_source:
+                if getattr(result, "errors", None):
+                    result.errors = [coded_error(error) for error in result.errors]
+                yield result
+
+        await super()._send_result_stream(operation, coded())
 
     def _language(self) -> str:
         return getattr(self.context, "language", None) or settings.LANGUAGE_CODE

@@ -166,3 +166,65 @@ def test_a_syntax_error_fails_that_operation_and_the_socket_lives_on():
 
     assert [e["extensions"]["code"] for e in broken["errors"]] == ["BAD_USER_INPUT"]
     assert working["data"] == {"viewer": {"role": "CUSTOMER"}}
+
+
+AMOUNT = """
+mutation M($i: ApplyPolicyLoanInput!) { applyPolicyLoan(input: $i) { errors { code } } }
+"""
+BAD_AMOUNT = {"i": {"policyId": "x", "amount": "abc", "bankAccountId": "x", "idempotencyKey": "k"}}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        (None, "i.amount 的值无效：金额无效。"),
+        ("en", "The value of i.amount is not valid: Not a valid amount."),
+    ],
+)
+def test_request_errors_speak_the_clients_language_and_keep_the_detail(language, message):
+    customer = CustomerFactory(user__phone="13800000036")
+    result = GraphQLClient()(AMOUNT, BAD_AMOUNT, token=access_token(customer.user), lang=language)
+    (error,) = result["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert error["message"] == message
+    assert "Variable '$i' has invalid value" in error["extensions"]["detail"]
+
+
+async def _ws_english(token: str) -> WebsocketCommunicator:
+    ws = WebsocketCommunicator(
+        application, "/graphql/", subprotocols=["graphql-transport-ws"], headers=[(b"accept-language", b"en")]
+    )
+    assert (await ws.connect())[0]
+    await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    assert (await ws.receive_json_from(timeout=10))["type"] == "connection_ack"
+    return ws
+
+
+def test_subscription_errors_carry_codes_in_the_handshakes_language():
+    customer = CustomerFactory(user__phone="13800000037")
+    token = access_token(customer.user)
+    missing = str(relay.GlobalID("Conversation", "999999"))
+
+    async def run():
+        ws = await _ws_english(token)
+        results = []
+        for op_id, query in (
+            ("a", "subscription { chatEvents(conversationId: \"" + missing + "\") { nope } }"),
+            ("b", "subscription { chatEvents(conversationId: \"" + missing + "\") { type } }"),
+            ("c", 'subscription { chatEvents(conversationId: "!!") { type } }'),
+        ):
+            await ws.send_json_to({"id": op_id, "type": "subscribe", "payload": {"query": query}})
+            message = await ws.receive_json_from(timeout=10)
+            if message["type"] == "error":
+                errors = message["payload"]
+            else:
+                errors = message["payload"]["errors"]
+                assert await ws.receive_json_from(timeout=10) == {"id": op_id, "type": "complete"}
+            results.append([(e["extensions"]["code"], e["message"]) for e in errors])
+        await ws.disconnect()
+        return results
+
+    unknown_field, missing_chat, bad_id = async_to_sync(run)()
+    assert unknown_field == [("BAD_USER_INPUT", "The request asks for something the API does not have.")]
+    assert missing_chat == [("NOT_FOUND", "Not found.")]
+    assert bad_id[0][0] in ("BAD_USER_INPUT", "NOT_FOUND") and bad_id[0][1].isascii()
