@@ -209,8 +209,8 @@ def test_subscription_errors_carry_codes_in_the_handshakes_language():
         ws = await _ws_english(token)
         results = []
         for op_id, query in (
-            ("a", "subscription { chatEvents(conversationId: \"" + missing + "\") { nope } }"),
-            ("b", "subscription { chatEvents(conversationId: \"" + missing + "\") { type } }"),
+            ("a", 'subscription { chatEvents(conversationId: "' + missing + '") { nope } }'),
+            ("b", 'subscription { chatEvents(conversationId: "' + missing + '") { type } }'),
             ("c", 'subscription { chatEvents(conversationId: "!!") { type } }'),
         ):
             await ws.send_json_to({"id": op_id, "type": "subscribe", "payload": {"query": query}})
