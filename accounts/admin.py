@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AgentProfile, CustomerProfile, Device, StaffProfile, User
+from .models import AgentProfile, CustomerProfile, Device, LoginThrottle, StaffProfile, User
 
 
 class CustomerInline(admin.StackedInline):
@@ -78,3 +78,15 @@ class DeviceAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     exclude = ("token",)
     readonly_fields = ("token_digest",)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Locked phones and addresses; deleting a row unlocks it."""
+
+    list_display = ("key", "failures", "window_started_at", "locked_until")
+    search_fields = ("key",)
+    readonly_fields = ("key", "failures", "window_started_at", "locked_until")
+
+    def has_add_permission(self, request):
+        return False

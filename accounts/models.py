@@ -227,3 +227,20 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.get_app_display()} of user {self.user_id}"
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per phone and per client address, one row per key: a burst of
+    concurrent failures increments the same row under its lock, so the count cannot split."""
+
+    key = models.CharField(_("key"), max_length=80, unique=True)
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    window_started_at = models.DateTimeField(_("first failure at"), default=timezone.now)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

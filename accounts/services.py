@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
-from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.db import transaction
@@ -19,6 +18,7 @@ from core.errors import ErrorCode, RateLimited, ServiceError
 
 from .models import App, AuthSession, Device, OtpCode, OtpPurpose, Platform, RefreshToken, User
 from .sms import sms_send
+from .throttle import throttle_keys, throttle_locked_for
 from .tokens import access_token_issue, refresh_token_new, token_digest
 
 MAX_PHONE_INPUT = 32
@@ -163,26 +163,27 @@ def _tokens_issue(*, session: AuthSession, user: User) -> TokenPair:
     return TokenPair(user=user, access_token=access, refresh_token=refresh, expires_at=expires_at)
 
 
-def _locked_out() -> ServiceError:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return ServiceError(
-        ErrorCode.RATE_LIMITED,
+def _locked_out(retry_after: int | None = None) -> RateLimited:
+    minutes = int(settings.LOGIN_COOLOFF.total_seconds() // 60)
+    return RateLimited(
         _("Too many failed logins; please try again in %(minutes)d minutes.") % {"minutes": minutes},
+        retry_after=retry_after or int(settings.LOGIN_COOLOFF.total_seconds()),
     )
 
 
 def login_with_password(
     *, request, phone: str, password: str, client_ip: str, user_agent: str = ""
 ) -> TokenPair:
-    """Password login; django-axes counts failures per phone and per address and locks for a cool-off."""
+    """Password login behind the lockout: failures per phone and per address (accounts.throttle)."""
     phone = (phone or "").strip()
     if not phone:
         raise ServiceError(ErrorCode.INVALID, _("Enter your phone number."), field="phone")
-    if not AxesProxyHandler.is_allowed(request, {"username": phone}):
-        raise _locked_out()
+    retry_after = throttle_locked_for(throttle_keys(phone=phone, client_ip=client_ip))
+    if retry_after is not None:
+        raise _locked_out(retry_after)
     user = authenticate(request, username=phone, password=password)
     if user is None:
-        if getattr(request, "axes_locked_out", False):
+        if getattr(request, "login_locked_out", False):
             raise _locked_out()
         raise ServiceError(ErrorCode.INVALID, _("The phone number or password is wrong."), field="password")
     user_logged_in.send(sender=User, request=request, user=user)

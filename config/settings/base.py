@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "strawberry_django",
-    "axes",
     "django_celery_beat",
     "core",
     "accounts",
@@ -61,9 +60,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
-# AxesMiddleware would replace a locked-out response with an HTML page; the API answers a lockout
-# as RATE_LIMITED in its payload and the admin login form refuses locked credentials by itself.
-SILENCED_SYSTEM_CHECKS = ["axes.W002"]
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
@@ -147,9 +143,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    # Axes first: it refuses locked-out credentials before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords by phone behind the login lockout (one count for the apps and the admin).
+    "accounts.backends.ThrottledPhoneBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
@@ -157,12 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lock a phone or a client address after repeated failures; the lock ends by itself.
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"
+# Login lockout: this many failed passwords per phone or per client address lock it for the cool-off.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF = timedelta(minutes=15)
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
@@ -227,7 +219,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
         # Masked errors are logged by our own extension with the request id.
         "strawberry.execution": {"level": "CRITICAL"},
     },

@@ -1,0 +1,65 @@
+"""The login lockout holds under a burst: 20 concurrent wrong passwords on real PostgreSQL
+connections leave one counter row per key, every answer is a refusal (never INTERNAL), and the
+right password is locked out afterwards."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from accounts.models import LoginThrottle
+from tests.conftest import LOGIN, GraphQLClient
+
+from .factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BURST = 20
+
+
+def _burst(password: str, count: int) -> list[dict]:
+    barrier = threading.Barrier(count)
+
+    def attempt(_index):
+        try:
+            barrier.wait(timeout=30)
+            response = GraphQLClient().post_raw(
+                {"query": LOGIN, "variables": {"input": {"phone": "13800000061", "password": password}}}
+            )
+            return response.json()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(attempt, range(count)))
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_burst_of_wrong_passwords_is_counted_once_per_key_and_locks(postgres, round_):
+    CustomerFactory(user__phone="13800000061")
+
+    results = _burst("wrong-password", BURST)
+
+    assert all("errors" not in r for r in results), [r.get("errors") for r in results]
+    codes = [r["data"]["login"]["errors"][0]["code"] for r in results]
+    assert set(codes) <= {"INVALID", "RATE_LIMITED"} and "RATE_LIMITED" in codes
+    assert sorted(LoginThrottle.objects.values_list("key", flat=True)) == ["ip:10.1.2.3", "phone:13800000061"]
+    phone = LoginThrottle.objects.get(key="phone:13800000061")
+    # Failures are counted until the lock, then refused before any password is checked.
+    assert phone.failures >= 5 and phone.locked_until is not None
+    right = GraphQLClient()(LOGIN, {"input": {"phone": "13800000061", "password": "demo12345"}})
+    assert right["data"]["login"]["errors"][0]["code"] == "RATE_LIMITED"
+    assert right["data"]["login"]["accessToken"] is None
+
+
+def test_the_admin_login_shares_the_lockout(postgres, client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("13700000061", "demo12345")
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "13700000061", "password": "nope"}, REMOTE_ADDR="10.9.9.9")
+    response = client.post(
+        "/admin/login/", {"username": "13700000061", "password": "demo12345"}, REMOTE_ADDR="10.9.9.9"
+    )
+    assert response.status_code == 200  # the form again, not a redirect into the admin
+    assert LoginThrottle.objects.get(key="phone:13700000061").locked_until is not None
