@@ -40,12 +40,13 @@ def _scalar_value(type_: GraphQLScalarType, name: str):
     }.get(type_.name, "x")
 
 
-def sample_value(type_, name: str = "", *, override: Callable | None = None):
-    """A valid-looking value of `type_`; `override(name, named_type)` may replace any leaf."""
+def sample_value(type_, name: str = "", *, override: Callable | None = None, optional: bool = False):
+    """A valid-looking value of `type_`; `override(name, named_type)` may replace any leaf; with
+    `optional`, input objects get their optional fields too."""
     if isinstance(type_, GraphQLNonNull):
-        return sample_value(type_.of_type, name, override=override)
+        return sample_value(type_.of_type, name, override=override, optional=optional)
     if isinstance(type_, GraphQLList):
-        return [sample_value(type_.of_type, name, override=override)]
+        return [sample_value(type_.of_type, name, override=override, optional=optional)]
     if override is not None:
         replaced = override(name, type_)
         if replaced is not NotImplemented:
@@ -54,9 +55,9 @@ def sample_value(type_, name: str = "", *, override: Callable | None = None):
         return next(iter(type_.values))
     if isinstance(type_, GraphQLInputObjectType):
         return {
-            field_name: sample_value(field.type, field_name, override=override)
+            field_name: sample_value(field.type, field_name, override=override, optional=optional)
             for field_name, field in type_.fields.items()
-            if isinstance(field.type, GraphQLNonNull)
+            if optional or isinstance(field.type, GraphQLNonNull)
         }
     return _scalar_value(type_, name)
 
@@ -93,7 +94,10 @@ def _operation(kind: str, field_name: str, field: GraphQLField, *, depth: int, o
     arguments = {
         name: arg.type for name, arg in field.args.items() if optional or isinstance(arg.type, GraphQLNonNull)
     }
-    variables = {name: sample_value(type_, name, override=override) for name, type_ in arguments.items()}
+    variables = {
+        name: sample_value(type_, name, override=override, optional=optional)
+        for name, type_ in arguments.items()
+    }
     declared = ", ".join(f"${name}: {type_}" for name, type_ in arguments.items())
     passed = ", ".join(f"{name}: ${name}" for name in arguments)
     document = (

@@ -6,19 +6,21 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from django.utils.translation import gettext
 from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import Role, User
 from chat import events, models, selectors, services
 from core.errors import ServiceError
-from core.graphql.errors import NotFound, UserError, returns_user_errors
+from core.graphql.errors import BadUserInput, NotFound, UserError, returns_user_errors
 from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import IsAuthenticated, has_role
 from core.graphql.resolvers import db_async, orm_resolver
 from policies.graphql.ids import not_found, pk_of
 
 StaffOnly = has_role(Role.STAFF, Role.ADMIN)
+MAX_MESSAGES_PAGE = 500
 CustomerOnly = has_role(Role.CUSTOMER)
 ConversationStatusEnum = strawberry.enum(models.ConversationStatus, name="ConversationStatus")
 SenderKindEnum = strawberry.enum(models.SenderKind, name="SenderKind")
@@ -280,9 +282,14 @@ class Query:
     def chat_messages(
         self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0, first: int = 100
     ) -> list[ChatMessageType]:
+        if not 1 <= first <= MAX_MESSAGES_PAGE or after_seq < 0:
+            raise BadUserInput(
+                gettext("Ask for 1 to %(max)d messages after a seq of 0 or more.")
+                % {"max": MAX_MESSAGES_PAGE}
+            )
         conversation = _conversation_or_404(info, conversation_id)
         rows = models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[
-            : min(first, 500)
+            :first
         ]
         return [ChatMessageType.from_model(m) for m in rows]
 

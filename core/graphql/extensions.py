@@ -4,6 +4,7 @@ import contextlib
 import functools
 import logging
 import re
+import traceback
 from collections.abc import Iterator
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from core.logging import request_id_var
 
 from .errors import CodedError
 from .request_errors import translated_request_error
+from .safe_text import SafeTextRule
 
 logger = logging.getLogger("nuanxin.graphql")
 
@@ -51,6 +53,18 @@ class ErrorCodes(SchemaExtension):
             result.errors = [coded_error(error) for error in result.errors]
 
 
+PAGING_MISTAKE = "Bad paging arguments."
+
+
+def _paging_mistake(original) -> bool:
+    """first/last out of range or a cursor that is not one: strawberry's relay slicing raises
+    ValueError/TypeError from its own module for these; they are the client's mistake."""
+    if not isinstance(original, ValueError | TypeError):
+        return False
+    frames = traceback.extract_tb(original.__traceback__)
+    return bool(frames) and frames[-1].filename.replace("\\", "/").endswith("strawberry/relay/utils.py")
+
+
 def coded_error(error: GraphQLError) -> GraphQLError:
     """The error as clients receive it: with a code, a message in their language, nothing internal.
     Used by ErrorCodes and by the websocket handler for subscription results (which bypass it)."""
@@ -60,6 +74,10 @@ def coded_error(error: GraphQLError) -> GraphQLError:
         return error
     if isinstance(original, CodedError):
         return _with_code(error, str(original), original.code)
+    if _paging_mistake(original):
+        return _with_code(
+            error, translated_request_error(PAGING_MISTAKE), "BAD_USER_INPUT", detail=str(original)
+        )
     request_level = error.path is None and (
         original is None or isinstance(original, GraphQLError | ValueError | TypeError)
     )
@@ -94,7 +112,7 @@ class CachedParse(ParserCache):
 @functools.cache
 def _limit_rules(max_depth: int, max_aliases: int) -> tuple:
     # One rule class per limit value, so ValidationCache (keyed by document and rules) can hit.
-    return (depth_validator(max_depth, None), alias_validator(max_aliases))
+    return (depth_validator(max_depth, None), alias_validator(max_aliases), SafeTextRule)
 
 
 class NamedOperationRule(ValidationRule):

@@ -9,6 +9,8 @@ import re
 
 from django.utils.translation import gettext as _
 
+from .safe_text import UNSAFE_TEXT
+
 _VARIABLE = re.compile(
     r"^Variable '\$(?P<name>\w+)' (?:got|has) invalid value(?: at '?\.?(?P<path>[\w.\[\]]+)'?)?"
 )
@@ -20,6 +22,10 @@ _EXPECTED_TYPE = re.compile(r"^Expected value of type '(?P<type>[^']+)'")
 
 def translated_request_error(message: str) -> str:
     """A sentence for the app's user; `message` is graphql-core's English."""
+    if message.startswith(UNSAFE_TEXT):
+        return _("The request contains characters that cannot be stored (a NUL or a broken character).")
+    if message.startswith("Bad paging arguments."):
+        return _("Page with first or last from 0 to 100, and cursors this list gave.")
     if message.startswith("Syntax Error"):
         return _("The request could not be read (a syntax error).")
     if message.startswith("Must provide operation name"):

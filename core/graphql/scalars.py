@@ -7,6 +7,8 @@ import strawberry
 from django.utils.translation import gettext as _
 
 TWO_PLACES = Decimal("0.01")
+MAX_DECIMAL = Decimal("1e15")
+MAX_DIGITS = 24
 
 
 def serialize_decimal(value: Decimal) -> str:
@@ -25,6 +27,9 @@ def parse_decimal(value: object) -> Decimal:
     except InvalidOperation as exc:
         raise ValueError(_("Not a valid amount.")) from exc
     if not parsed.is_finite():
+        raise ValueError(_("Not a valid amount."))
+    # Nothing the apps send is near these bounds; past them arithmetic (quantize) would raise.
+    if abs(parsed) >= MAX_DECIMAL or len(parsed.as_tuple().digits) > MAX_DIGITS:
         raise ValueError(_("Not a valid amount."))
     return parsed
 

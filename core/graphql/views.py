@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from strawberry.django.views import GraphQLView
 
 from .context import GraphQLContext
+from .request_errors import translated_request_error
+from .safe_text import UNSAFE_TEXT, unsafe_text
 
 
 def _error_response(message: str, status: int) -> JsonResponse:
@@ -44,6 +46,8 @@ class NuanxinGraphQLView(GraphQLView):
                     return _error_response(_("Batched requests are not supported."), 400)
                 if not isinstance(body, dict):
                     return _error_response(_("The request body must be a JSON object."), 400)
+                if unsafe_text(body):
+                    return _error_response(translated_request_error(UNSAFE_TEXT), 400)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code >= 400 and response.get("Content-Type", "").startswith("text/plain"):
             return _error_response(

@@ -24,6 +24,7 @@ from core import broadcast
 from .extensions import coded_error
 from .request_errors import translated_request_error
 from .resolvers import db_async
+from .safe_text import UNSAFE_TEXT, unsafe_text
 
 
 def _bad_request(message: str) -> GraphQLError:
@@ -50,7 +51,10 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
     async def run_operation(self, operation: Operation) -> None:
         query = operation.query if isinstance(operation.query, str) else ""
         name = operation.operation_name if isinstance(operation.operation_name, str) else None
-        kind = _operation_type(query, name)
+        if unsafe_text([query, name, operation.variables]):
+            kind = _bad_request(UNSAFE_TEXT)
+        else:
+            kind = _operation_type(query, name)
         if kind is OperationType.SUBSCRIPTION:
             # The operation's task runs in its own context: the language holds for its whole life.
             with translation.override(self._language()):

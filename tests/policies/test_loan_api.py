@@ -253,3 +253,11 @@ def test_the_outcome_notice_is_written_in_the_customers_language(customer_gql, p
 def test_each_bad_amount_says_what_is_wrong_with_it(customer_gql, policy, account, amount, message):
     payload = customer_gql(APPLY_POLICY_LOAN, _input(policy, account, amount))["data"]["applyPolicyLoan"]
     assert payload["errors"] == [{"field": "amount", "code": "INVALID", "message": message}]
+
+
+@pytest.mark.parametrize("amount", ["1e309", "NaN", "Infinity", "1" + "0" * 30])
+def test_non_finite_and_absurd_amounts_are_refused_by_the_scalar(customer_gql, policy, account, amount):
+    result = customer_gql(APPLY_POLICY_LOAN, _input(policy, account, amount))
+    assert error_codes(result) == ["BAD_USER_INPUT"]
+    assert result["errors"][0]["message"] == "input.amount 的值无效：金额无效。"
+    assert not ServicingRequest.objects.exists()
