@@ -190,6 +190,9 @@ class RefreshToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # The pair this token was exchanged for, sealed with a key derived from this token itself (only
+    # its holder can open it): a retry within seconds gets the same pair back (accounts.services).
+    successor_sealed = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"refresh token of session {self.session_id}"

@@ -1,12 +1,15 @@
 """Account actions: one-time codes, login, token rotation, logout and push devices."""
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import phonenumbers
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.db import transaction
@@ -202,8 +205,37 @@ def login_with_otp(*, phone: str, otp: str, client_ip: str, user_agent: str = ""
         return _session_start(user=user, client_ip=client_ip, user_agent=user_agent)
 
 
+def _seal_key(refresh_token: str) -> bytes:
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"refresh-retry:{refresh_token}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest())
+
+
+def _seal(pair: TokenPair, *, with_token: str) -> str:
+    payload = {
+        "access": pair.access_token,
+        "refresh": pair.refresh_token,
+        "expires_at": pair.expires_at.isoformat(),
+    }
+    return Fernet(_seal_key(with_token)).encrypt(json.dumps(payload).encode()).decode()
+
+
+def _unseal(sealed: str, *, with_token: str, user: User) -> TokenPair | None:
+    try:
+        payload = json.loads(Fernet(_seal_key(with_token)).decrypt(sealed.encode()))
+    except (InvalidToken, ValueError):
+        return None
+    return TokenPair(
+        user=user,
+        access_token=payload["access"],
+        refresh_token=payload["refresh"],
+        expires_at=datetime.fromisoformat(payload["expires_at"]),
+    )
+
+
 def token_refresh(*, refresh_token: str) -> TokenPair:
-    """Rotate: the presented token is spent; presenting a spent token again revokes the whole session."""
+    """Rotate: the presented token is spent; presenting a spent token again revokes the whole session,
+    except within a few seconds of its use, when the same new pair is returned (a flaky phone network
+    retrying the same request, or two requests racing, must not log the customer out)."""
     invalid = ServiceError(
         ErrorCode.INVALID, _("Your session has ended; please log in again."), field="refreshToken"
     )
@@ -218,15 +250,17 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
         if token is None:
             raise invalid
         session = token.session
-        if (
-            token.used_at is None
-            and token.expires_at > now
-            and session.revoked_at is None
-            and session.user.is_active
-        ):
+        live = session.revoked_at is None and session.user.is_active
+        if token.used_at is None and token.expires_at > now and live:
+            pair = _tokens_issue(session=session, user=session.user)
             token.used_at = now
-            token.save(update_fields=["used_at"])
-            return _tokens_issue(session=session, user=session.user)
+            token.successor_sealed = _seal(pair, with_token=refresh_token)
+            token.save(update_fields=["used_at", "successor_sealed"])
+            return pair
+        if live and token.used_at is not None and now - token.used_at <= settings.REFRESH_RETRY_GRACE:
+            again = _unseal(token.successor_sealed, with_token=refresh_token, user=session.user)
+            if again is not None:
+                return again
         if token.used_at is not None and session.revoked_at is None:
             # A spent token came back: someone holds a copy. End the session for both holders,
             # committed before the refusal is raised.

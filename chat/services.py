@@ -2,6 +2,7 @@
 then broadcast (on commit), so a subscriber replaying from its last seq loses nothing."""
 
 import functools
+import re
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -33,6 +34,9 @@ SERVICE_FROM, SERVICE_UNTIL = time(8, 0), time(21, 0)
 IDLE_AFTER = timedelta(minutes=10)
 AVERAGE_HANDLE_SECONDS = 240
 MAX_BODY = 2000
+MAX_CLIENT_MESSAGE_ID = 64
+# C0 and C1 control characters other than tab and newline.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 OPEN = (ConversationStatus.BOT, ConversationStatus.QUEUED, ConversationStatus.ACTIVE)
 
 
@@ -165,7 +169,20 @@ def message_send(
         raise ServiceError(
             ErrorCode.INVALID, gettext_lazy("A message must have 1 to 2000 characters."), field="body"
         )
-    client_message_id = (client_message_id or "").strip()[:64] or None
+    if _CONTROL.search(body):
+        # Invisible control characters garble the transcript and the desk's screen.
+        raise ServiceError(
+            ErrorCode.INVALID,
+            gettext_lazy("The message contains characters that cannot be shown."),
+            field="body",
+        )
+    client_message_id = (client_message_id or "").strip() or None
+    if client_message_id is not None and len(client_message_id) > MAX_CLIENT_MESSAGE_ID:
+        raise ServiceError(
+            ErrorCode.INVALID,
+            gettext_lazy("A client message id has at most 64 characters."),
+            field="clientMessageId",
+        )
     now = timezone.now()
     allowed, customer_id = selectors.scope_customer(sender)
     with transaction.atomic():

@@ -171,6 +171,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # --- Tokens
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)
+# A refresh retried within this long (a flaky network, two requests racing) gets the same new pair.
+REFRESH_RETRY_GRACE = timedelta(seconds=10)
 
 # --- OTP
 OTP_LIFETIME = timedelta(minutes=5)

@@ -63,3 +63,28 @@ def test_the_admin_login_shares_the_lockout(postgres, client):
     )
     assert response.status_code == 200  # the form again, not a redirect into the admin
     assert LoginThrottle.objects.get(key="phone:13700000061").locked_until is not None
+
+
+REFRESH = "mutation R($t: String!) { refreshToken(input: {refreshToken: $t}) { accessToken refreshToken errors { code } } }"
+
+
+def test_a_refresh_retried_concurrently_by_a_flaky_network_keeps_the_session(postgres):
+    from accounts.models import AuthSession
+
+    CustomerFactory(user__phone="13800000062")
+    login = GraphQLClient().login("13800000062")
+    barrier = threading.Barrier(8)
+
+    def refresh(_index):
+        try:
+            barrier.wait(timeout=30)
+            return GraphQLClient()(REFRESH, {"t": login["refreshToken"]})["data"]["refreshToken"]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(refresh, range(8)))
+
+    assert all(a["errors"] == [] for a in answers), answers
+    assert len({a["refreshToken"] for a in answers}) == 1  # the same new pair for every retry
+    assert AuthSession.objects.get(user__phone="13800000062").revoked_at is None

@@ -154,12 +154,15 @@ def test_lockout_after_repeated_wrong_passwords_and_unlock_after_cool_off(gql, c
 
 
 def test_refresh_rotates_and_a_spent_token_revokes_the_session(gql, customer):
-    login = _login(gql, phone="13800000011", password="demo12345")
+    with time_machine.travel(NOW, tick=False) as clock:
+        login = _login(gql, phone="13800000011", password="demo12345")
 
-    rotated = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
-    assert rotated["errors"] == [] and rotated["refreshToken"] != login["refreshToken"]
+        rotated = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
+        assert rotated["errors"] == [] and rotated["refreshToken"] != login["refreshToken"]
 
-    reused = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
+        # Past the retry grace, the spent token coming back means a copy exists.
+        clock.shift(timedelta(seconds=11))
+        reused = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
     assert reused["errors"][0]["code"] == "INVALID" and reused["accessToken"] is None
     # Reuse means a copy exists: the rotated token and its access token die with the session.
     after = gql(REFRESH, {"input": {"refreshToken": rotated["refreshToken"]}})["data"]["refreshToken"]
@@ -205,3 +208,18 @@ def test_viewer_anonymous_expired_and_deactivated_are_unauthenticated(gql, custo
         customer.user.is_active = False
         customer.user.save()
         assert error_codes(gql(VIEWER, token=token)) == ["UNAUTHENTICATED"]
+
+
+def test_a_refresh_retried_within_seconds_gets_the_same_new_pair(gql, customer):
+    with time_machine.travel(NOW, tick=False) as clock:
+        login = _login(gql, phone="13800000011", password="demo12345")
+        first = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
+        clock.shift(timedelta(seconds=9))
+        retried = gql(REFRESH, {"input": {"refreshToken": login["refreshToken"]}})["data"]["refreshToken"]
+
+        assert retried == first and first["errors"] == []
+        # The session lives on: the new pair works, once.
+        assert gql(VIEWER, token=first["accessToken"])["data"]["viewer"]["role"] == "CUSTOMER"
+        assert AuthSession.objects.get().revoked_at is None
+        nxt = gql(REFRESH, {"input": {"refreshToken": first["refreshToken"]}})["data"]["refreshToken"]
+        assert nxt["errors"] == []

@@ -2,6 +2,9 @@
 
 from datetime import timedelta
 
+import pytest
+
+from chat import services
 from chat.models import Conversation, LeftMessage, Message, StaffPresence
 from chat.services import chats_close_idle
 from tests.conftest import GraphQLClient, error_codes
@@ -280,3 +283,40 @@ def test_waiting_in_the_queue_is_not_idle(customer, staff_a, clock):
     assert chats_close_idle() == 0 and Conversation.objects.get().status == "ACTIVE"
     clock.shift(timedelta(minutes=10))
     assert chats_close_idle() == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "client_id", "field"),
+    [
+        ("hello\x07there", None, "body"),
+        ("ok\x1b[31m", None, "body"),
+        ("fine", "x" * 10_000, "clientMessageId"),
+    ],
+)
+def test_control_characters_and_oversized_client_ids_are_refused(customer, clock, body, client_id, field):
+    from chat.models import Message
+    from core.errors import ServiceError
+
+    conversation = services.conversation_start(customer=customer)
+    with pytest.raises(ServiceError) as refused:
+        services.message_send(
+            conversation_id=conversation.pk,
+            sender=customer.user,
+            kind="CUSTOMER",
+            body=body,
+            client_message_id=client_id,
+        )
+    assert refused.value.errors[0].field == field and refused.value.code.value == "INVALID"
+    assert Message.objects.filter(conversation=conversation).count() == 1  # the greeting only
+
+
+def test_line_breaks_and_tabs_are_fine_in_a_message(customer, clock):
+    conversation = services.conversation_start(customer=customer)
+    message = services.message_send(
+        conversation_id=conversation.pk,
+        sender=customer.user,
+        kind="CUSTOMER",
+        body="第一行\n\t第二行",
+        client_message_id="c-" + "9" * 62,
+    )
+    assert message.body == "第一行\n\t第二行"
