@@ -182,6 +182,10 @@ OTP_PER_PHONE_PER_HOUR = 5
 OTP_PER_PHONE_PER_DAY = 10
 OTP_PER_ADDRESS_PER_HOUR = 50
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.ConsoleSmsBackend")
+SMS_PROVIDER_URL = os.environ.get("SMS_PROVIDER_URL", "")
+SMS_PROVIDER_KEY = os.environ.get("SMS_PROVIDER_KEY", "")
+# Only `make run` prints one-time codes (the console backend hides digits everywhere else).
+SMS_CONSOLE_SHOWS_CODES = False
 
 FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS", "")
 

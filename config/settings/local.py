@@ -11,3 +11,6 @@ GRAPHQL_FIELD_SUGGESTIONS = True
 # Static files straight from the apps, no collectstatic step for `make run`.
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing collected here
+
+# A developer logs in with the code printed by the console SMS backend.
+SMS_CONSOLE_SHOWS_CODES = True

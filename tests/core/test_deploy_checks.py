@@ -1,0 +1,64 @@
+"""Production refuses console messaging (deploy checks with ids), and one-time codes are printed only
+by `make run`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from accounts.sms import ConsoleSmsBackend
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "SECRET_KEY": "test-" + "k" * 60,
+    "ALLOWED_HOSTS": "api.nuanxin.example",
+}
+PROVIDERS = {
+    "SMS_BACKEND": "accounts.sms.HttpSmsBackend",
+    "SMS_PROVIDER_URL": "https://sms.provider.example/send",
+    "FIREBASE_CREDENTIALS": "/etc/nuanxin/firebase.json",
+}
+
+
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("SMS_BACKEND", "FIREBASE_CREDENTIALS")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("missing", "check_id"), [("SMS_BACKEND", "nuanxin.E001"), ("FIREBASE_CREDENTIALS", "nuanxin.E002")]
+)
+def test_production_refuses_console_messaging(missing, check_id):
+    env = {
+        k: v
+        for k, v in PROVIDERS.items()
+        if k != missing and not (missing == "SMS_BACKEND" and k == "SMS_PROVIDER_URL")
+    }
+    result = _check_deploy(**env)
+    assert result.returncode != 0
+    assert check_id in result.stderr + result.stdout
+
+
+def test_production_with_providers_passes_the_deploy_checks():
+    result = _check_deploy(**PROVIDERS)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_console_backend_hides_codes_outside_make_run(settings, capsys):
+    settings.SMS_CONSOLE_SHOWS_CODES = False
+    ConsoleSmsBackend().send(phone="13800000001", text="暖心验证码 123456，5分钟内有效。")
+    out = capsys.readouterr().out
+    assert "123456" not in out and "******" in out and "13800000001" not in out
+
+    settings.SMS_CONSOLE_SHOWS_CODES = True
+    ConsoleSmsBackend().send(phone="13800000001", text="暖心验证码 123456，5分钟内有效。")
+    assert "123456" in capsys.readouterr().out
