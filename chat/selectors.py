@@ -1,10 +1,10 @@
 """Who may see which conversation: its customer, and the service desk."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
-from .models import Conversation
+from .models import Conversation, ConversationStatus
 
 
 def scope_customer(viewer) -> tuple[bool, int | None]:
@@ -17,11 +17,40 @@ def scope_customer(viewer) -> tuple[bool, int | None]:
     return (True, customer.pk) if customer is not None else (False, None)
 
 
+def is_supervisor(viewer) -> bool:
+    """Admins and the `supervisor` group see and act on every chat (remembered per user object)."""
+    if viewer is None:
+        return False
+    if not hasattr(viewer, "_nuanxin_supervisor"):
+        viewer._nuanxin_supervisor = (
+            viewer.role == Role.ADMIN
+            or viewer.is_superuser
+            or viewer.groups.filter(name="supervisor").exists()
+        )
+    return viewer._nuanxin_supervisor
+
+
 def conversation_scope(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[Conversation]:
+    """What the viewer may read: a customer their own chats; staff the chats assigned to them and
+    those waiting in the queue (to take one); supervisors all. Anything else looks missing."""
     allowed, customer_id = scope_customer(viewer)
     if not allowed:
         return queryset.none()
-    return queryset if customer_id is None else queryset.filter(customer_id=customer_id)
+    if customer_id is not None:
+        return queryset.filter(customer_id=customer_id)
+    if is_supervisor(viewer):
+        return queryset
+    return queryset.filter(Q(assigned_staff=viewer) | Q(status=ConversationStatus.QUEUED))
+
+
+def conversation_scope_to_act(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[Conversation]:
+    """What the viewer may act on (close, transfer, mark read, type): staff only their own chats."""
+    allowed, customer_id = scope_customer(viewer)
+    if not allowed:
+        return queryset.none()
+    if customer_id is not None:
+        return queryset.filter(customer_id=customer_id)
+    return queryset if is_supervisor(viewer) else queryset.filter(assigned_staff=viewer)
 
 
 def message_scope(queryset, *, viewer):

@@ -199,8 +199,11 @@ def message_send(
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE, gettext_lazy("This conversation has ended."), field="conversationId"
             )
-        # Checked under the lock: a transfer commits before this reply or waits for it.
+        # Checked under the lock: a transfer commits before this reply or waits for it. Another
+        # person's chat looks missing; one waiting in the queue must be accepted first.
         if kind == SenderKind.STAFF and conversation.assigned_staff_id != sender.pk:
+            if conversation.status != ConversationStatus.QUEUED and not selectors.is_supervisor(sender):
+                raise ServiceError(ErrorCode.NOT_FOUND, gettext_lazy("Not found."), field="conversationId")
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE,
                 gettext_lazy("Accept the chat before replying."),
@@ -525,7 +528,11 @@ def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversat
         conversation = _locked(conversation.pk)
         if conversation.status not in OPEN:
             return conversation
-        if by is not None and conversation.assigned_staff_id not in (None, by.pk):
+        if (
+            by is not None
+            and conversation.assigned_staff_id not in (None, by.pk)
+            and not selectors.is_supervisor(by)
+        ):
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE,
                 gettext_lazy("Only your active chats can be closed."),

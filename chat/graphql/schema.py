@@ -165,10 +165,11 @@ class PresenceType:
     capacity: int
 
 
-def _conversation(info: Info, gid, field: str = "conversationId") -> models.Conversation:
-    qs = selectors.conversation_scope(
-        models.Conversation.objects.select_related("customer"), viewer=info.context.viewer
-    )
+def _conversation(
+    info: Info, gid, field: str = "conversationId", *, act: bool = False
+) -> models.Conversation:
+    scope = selectors.conversation_scope_to_act if act else selectors.conversation_scope
+    qs = scope(models.Conversation.objects.select_related("customer"), viewer=info.context.viewer)
     conversation = qs.filter(pk=pk_of(gid, type_name="Conversation", field=field)).first()
     if conversation is None:
         raise not_found(field)
@@ -378,7 +379,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(OkPayload)
     def mark_chat_read(self, info: Info, input: MarkChatReadInput) -> OkPayload:
-        conversation = _conversation(info, input.conversation_id)
+        conversation = _conversation(info, input.conversation_id, act=True)
         services.chat_read(
             conversation=conversation, reader_kind=_sender_kind(info.context.viewer), seq=input.seq
         )
@@ -389,7 +390,7 @@ class Mutation:
     @returns_user_errors(OkPayload)
     def send_typing(self, info: Info, input: ConversationInput) -> OkPayload:
         services.chat_typing(
-            conversation=_conversation(info, input.conversation_id),
+            conversation=_conversation(info, input.conversation_id, act=True),
             sender_kind=_sender_kind(info.context.viewer),
         )
         return OkPayload(ok=True)
@@ -448,7 +449,9 @@ class Mutation:
         if to_user is None:
             raise not_found("toStaffId")
         conversation = services.chat_transfer(
-            user=info.context.viewer, conversation=_conversation(info, input.conversation_id), to_user=to_user
+            user=info.context.viewer,
+            conversation=_conversation(info, input.conversation_id, act=True),
+            to_user=to_user,
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
 
@@ -457,7 +460,7 @@ class Mutation:
     @returns_user_errors(ConversationPayload)
     def close_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
         conversation = services.chat_close(
-            conversation=_conversation(info, input.conversation_id),
+            conversation=_conversation(info, input.conversation_id, act=True),
             reason="STAFF_CLOSED",
             by=info.context.viewer,
         )

@@ -165,7 +165,8 @@ def test_transfer_between_staff(customer, staff_a, staff_b, clock):
     assert Conversation.objects.get().assigned_staff == staff_b.user
     # The staff member replies; the customer sees it in order.
     assert _send(b, cid, "您好，我是刘洋")["message"]["senderKind"] == "STAFF"
-    assert _send(a, cid, "我已不负责")["errors"][0]["code"] == "NOT_ELIGIBLE"
+    # The chat is no longer theirs: it looks missing to them, like any chat not theirs.
+    assert _send(a, cid, "我已不负责")["errors"][0]["code"] == "NOT_FOUND"
 
 
 def test_idle_chat_closes_and_asks_for_a_rating(customer, clock):

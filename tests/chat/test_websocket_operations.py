@@ -123,11 +123,10 @@ async def test_staff_not_assigned_cannot_reply_over_the_websocket(chat, staff_b)
     _conversation, gid, _customer_token, _staff_token = chat
     other = await _connect(await database_sync_to_async(access_token)(staff_b.user), b"en")
     payload = await _operation(other, SEND, {"input": {"conversationId": gid, "body": "hello"}})
+    # Another person's chat looks exactly like a missing one.
     assert payload["data"]["sendChatMessage"] == {
         "message": None,
-        "errors": [
-            {"field": "conversationId", "code": "NOT_ELIGIBLE", "message": "Accept the chat before replying."}
-        ],
+        "errors": [{"field": "conversationId", "code": "NOT_FOUND", "message": "Not found."}],
     }
     await other.disconnect()
 

@@ -49,8 +49,9 @@ def chat_objects(db):
 @pytest.mark.parametrize(
     ("type_name", "owner_sees", "stranger_sees", "staff_sees"),
     [
-        ("Conversation", True, False, True),
-        ("ChatMessage", True, False, True),
+        # A customer's chat with the bot is theirs alone until it is queued for a person.
+        ("Conversation", True, False, False),
+        ("ChatMessage", True, False, False),
         ("RiskNotice", True, True, True),
         ("CannedResponse", False, False, True),
         ("Colleague", False, False, True),
