@@ -17,7 +17,7 @@ from .test_websocket_operations import _connect, _operation
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("thread_connections_closed")]
 EVENTS = """
 subscription E($id: ID!) {
-  chatEvents(conversationId: $id, afterSeq: 99) { type senderKind readSeq }
+  chatEvents(conversationId: $id, afterSeq: 2) { type senderKind readSeq }
 }
 """
 TYPING = "mutation T($id: ID!) { sendTyping(input: {conversationId: $id}) { ok errors { code } } }"
