@@ -16,13 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.broadcast import group_send_on_commit
 from core.db import advisory_lock
 from core.errors import ErrorCode, RateLimited, ServiceError
 
 from .models import App, AuthSession, Device, OtpCode, OtpPurpose, Platform, RefreshToken, User
 from .sms import sms_send
 from .throttle import throttle_keys, throttle_locked_for
-from .tokens import access_token_issue, refresh_token_new, token_digest
+from .tokens import access_token_issue, refresh_token_new, session_group, token_digest
 
 MAX_PHONE_INPUT = 32
 
@@ -265,14 +266,24 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
             # A spent token came back: someone holds a copy. End the session for both holders,
             # committed before the refusal is raised.
             AuthSession.objects.filter(pk=session.pk).update(revoked_at=now)
+            session_ended_announce(session.pk, "revoked")
     raise invalid
 
 
+def session_ended_announce(session_id: int, reason: str) -> None:
+    """Open websockets of the session close (in every process, through the channel layer)."""
+    group_send_on_commit(session_group(session_id), {"type": "auth.session.ended", "reason": reason})
+
+
 def logout(*, user: User, session_id: int) -> None:
-    """Revoke this login: its refresh tokens stop working and so do its access tokens."""
-    AuthSession.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    """Revoke this login: its refresh tokens stop working, so do its access tokens, and its open
+    websockets are closed."""
+    with transaction.atomic():
+        ended = AuthSession.objects.filter(pk=session_id, user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if ended:
+            session_ended_announce(session_id, "logout")
 
 
 # --- Devices ----------------------------------------------------------------------------------

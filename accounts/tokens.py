@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core import signing
@@ -24,14 +24,30 @@ def access_token_issue(*, session_id: int, user_id: int) -> tuple[str, datetime]
     return token, timezone.now() + settings.ACCESS_TOKEN_LIFETIME
 
 
-def authenticate_access_token(token: str) -> User:
-    """The active user of a valid, unexpired token whose session is not revoked."""
+def _payload(token: str) -> dict:
     try:
-        payload = signing.loads(token, salt=_ACCESS_SALT, max_age=settings.ACCESS_TOKEN_LIFETIME)
+        return signing.loads(token, salt=_ACCESS_SALT, max_age=settings.ACCESS_TOKEN_LIFETIME)
     except signing.SignatureExpired as exc:
         raise AccessTokenError("expired") from exc
     except signing.BadSignature as exc:
         raise AccessTokenError("invalid") from exc
+
+
+def access_token_still_valid(token: str) -> None:
+    """For a websocket's later operations: unexpired, and its session live (one small query)."""
+    from .models import AuthSession
+
+    payload = _payload(token)
+    live = AuthSession.objects.filter(
+        pk=payload["s"], user_id=payload["u"], revoked_at__isnull=True, user__is_active=True
+    ).exists()
+    if not live:
+        raise AccessTokenError("revoked")
+
+
+def authenticate_access_token(token: str) -> User:
+    """The active user of a valid, unexpired token whose session is not revoked."""
+    payload = _payload(token)
     user = (
         User.objects.filter(
             pk=payload["u"],
@@ -45,7 +61,19 @@ def authenticate_access_token(token: str) -> User:
     if user is None:
         raise AccessTokenError("revoked")
     user.auth_session_id = payload["s"]
+    user.access_expires_at = _issued_at(token) + settings.ACCESS_TOKEN_LIFETIME
     return user
+
+
+def _issued_at(token: str) -> datetime:
+    """The signing time embedded in the token (value:timestamp:signature)."""
+    timestamp = token.rsplit(":", 2)[1]
+    return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+
+
+def session_group(session_id: int) -> str:
+    """The channel-layer group of a login session's websockets: told when the session ends."""
+    return f"auth.session.{session_id}"
 
 
 def refresh_token_new() -> str:

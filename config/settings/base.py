@@ -169,7 +169,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- Tokens
-ACCESS_TOKEN_LIFETIME = timedelta(minutes=15)
+ACCESS_TOKEN_LIFETIME = timedelta(seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", str(15 * 60))))
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 # A refresh retried within this long (a flaky network, two requests racing) gets the same new pair.
 REFRESH_RETRY_GRACE = timedelta(seconds=10)

@@ -1,14 +1,16 @@
 """Websocket GraphQL (graphql-transport-ws): the token travels in `connection_init`, never in the URL."""
 
+import asyncio
+
 from channels.consumer import get_handler_name
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
-from accounts.tokens import AccessTokenError, authenticate_access_token
+from accounts.tokens import AccessTokenError, authenticate_access_token, session_group
 
 from .context import GraphQLContext, bearer_token
 from .resolvers import db_async
@@ -27,6 +29,11 @@ def language_from_header(accept_language: str) -> str:
     return settings.LANGUAGE_CODE
 
 
+SESSION_ENDED = "auth.session.ended"
+CLOSE_EXPIRED = 4401  # the app refreshes its token and reconnects
+CLOSE_SESSION_ENDED = 4403  # logged out or revoked: the app shows the login
+
+
 class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
     graphql_transport_ws_handler_class = ThreadedOperationsHandler
 
@@ -34,6 +41,9 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         headers = dict(self.scope.get("headers") or [])
         language = language_from_header(headers.get(b"accept-language", b"").decode("latin-1"))
         return GraphQLContext(request=request, language=language)
+
+    _session_group: str | None = None
+    _expiry: asyncio.TimerHandle | None = None
 
     async def on_ws_connect(self, context: GraphQLContext):
         params = context.connection_params or {}
@@ -44,8 +54,28 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
             user = await db_async(authenticate_access_token)(token)
         except AccessTokenError as exc:
             raise ConnectionRejectionError({"reason": "unauthenticated"}) from exc
-        context.set_viewer(user)
+        context.set_viewer(user, token=token)
+        # The socket's authority ends with its token or its session: at expiry it closes (the app
+        # reconnects with a fresh token); at logout or revocation the session's group tells every
+        # process holding one of its sockets.
+        self._session_group = session_group(user.auth_session_id)
+        await self.channel_layer.group_add(self._session_group, self.channel_name)
+        seconds = max(0.0, (user.access_expires_at - timezone.now()).total_seconds())
+        self._expiry = asyncio.get_running_loop().call_later(
+            seconds, lambda: asyncio.ensure_future(self.authority_end(CLOSE_EXPIRED, "token expired"))
+        )
         return UNSET
+
+    async def authority_end(self, code: int, reason: str) -> None:
+        """Close the socket: its token expired (4401) or its session ended (4403)."""
+        await self.close(code=code, reason=reason)
+
+    async def disconnect(self, code: int) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        if self._session_group is not None:
+            await self.channel_layer.group_discard(self._session_group, self.channel_name)
+        await super().disconnect(code)
 
     async def dispatch(self, message) -> None:
         """As channels does, minus its `close_old_connections` hop before every websocket frame: that
@@ -57,4 +87,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
             if handler is not None:
                 await handler(message)
                 return
+        if type_ == SESSION_ENDED:
+            await self.authority_end(CLOSE_SESSION_ENDED, "session ended")
+            return
         await super().dispatch(message)

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.tokens import AccessTokenError, authenticate_access_token
+from accounts.tokens import AccessTokenError, access_token_still_valid, authenticate_access_token
 
 from .errors import Unauthenticated
 
@@ -29,6 +29,7 @@ class GraphQLContext:
     # Websockets only: the handshake's language (HTTP requests get theirs from LocaleMiddleware).
     language: str | None = None
     _auth_error: str | None = field(default=None, init=False)
+    bearer: str | None = field(default=None, init=False)
 
     @cached_property
     def viewer(self) -> User | None:
@@ -58,9 +59,16 @@ class GraphQLContext:
             request.META[f"HTTP_{key}"] = value.decode("latin-1")
         return request
 
-    def set_viewer(self, user: User) -> None:
-        """Websockets authenticate once in connection_init; later operations reuse the user."""
+    def set_viewer(self, user: User, *, token: str | None = None) -> None:
+        """Websockets authenticate in connection_init; each later operation re-checks the token's
+        session (`viewer_recheck`) and reuses the user."""
         self.__dict__["viewer"] = user
+        self.bearer = token
+
+    def viewer_recheck(self) -> None:
+        """Over a websocket: the session must still be live and the token unexpired (raises
+        AccessTokenError otherwise)."""
+        access_token_still_valid(self.bearer or "")
 
     def require_viewer(self) -> User:
         viewer = self.viewer

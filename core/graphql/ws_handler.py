@@ -19,8 +19,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
+from accounts.tokens import AccessTokenError
 from core import broadcast
 
+from .errors import Unauthenticated
 from .extensions import coded_error
 from .request_errors import translated_request_error
 from .resolvers import db_async
@@ -55,6 +57,8 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
             kind = _bad_request(UNSAFE_TEXT)
         else:
             kind = _operation_type(query, name)
+        if not isinstance(kind, GraphQLError) and not await self._authority_holds(operation):
+            return
         if kind is OperationType.SUBSCRIPTION:
             # The operation's task runs in its own context: the language holds for its whole life.
             with translation.override(self._language()):
@@ -94,6 +98,22 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
                 yield result
 
         await super()._send_result_stream(operation, coded())
+
+    async def _authority_holds(self, operation: Operation) -> bool:
+        """Every operation re-checks the socket's token and session: after logout or expiry the
+        operation is refused as UNAUTHENTICATED and the socket closed (4401 expired, 4403 ended)."""
+        try:
+            await db_async(self.context.viewer_recheck)()
+        except AccessTokenError as exc:
+            with translation.override(self._language()):
+                refused = GraphQLError(str(Unauthenticated()), extensions={"code": "UNAUTHENTICATED"})
+            await operation.send_initial_errors([refused])
+            expired = exc.reason == "expired"
+            await self.websocket.close(
+                code=4401 if expired else 4403, reason="token expired" if expired else "session ended"
+            )
+            return False
+        return True
 
     def _language(self) -> str:
         return getattr(self.context, "language", None) or settings.LANGUAGE_CODE
