@@ -1,14 +1,22 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .identity import resident_id_validate
 from .models import AgentProfile, CustomerProfile, Device, LoginThrottle, StaffProfile, User
 
 
 class CustomerInline(admin.StackedInline):
     model = CustomerProfile
+    form = None  # set below, after the form is defined (the ID number only masked)
+    readonly_fields = ("id_number_masked",)
     can_delete = False
     extra = 0
+
+    @admin.display(description=_("national ID number"))
+    def id_number_masked(self, obj):
+        return obj.masked_id_number
 
 
 class AgentInline(admin.StackedInline):
@@ -40,17 +48,44 @@ class UserAdmin(DjangoUserAdmin):
     inlines = (CustomerInline, AgentInline, StaffInline)
 
 
+class CustomerProfileForm(forms.ModelForm):
+    """The ID number is never shown in full: the form shows it masked and takes a replacement,
+    validated like any other (check digit, birth date, county)."""
+
+    new_id_number = forms.CharField(
+        label=_("new national ID number"),
+        required=False,
+        max_length=18,
+        validators=[resident_id_validate],
+        help_text=_("Leave empty to keep the current number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = CustomerProfile
+        fields = ("user", "name", "birth_date", "gender", "email", "address")
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("new_id_number"):
+            self.instance.id_number = self.cleaned_data["new_id_number"].upper()
+        return super().save(commit=commit)
+
+
+CustomerInline.form = CustomerProfileForm
+
+
 @admin.register(CustomerProfile)
 class CustomerProfileAdmin(admin.ModelAdmin):
+    form = CustomerProfileForm
     list_display = ("name", "user", "id_number_masked", "birth_date", "gender")
+    readonly_fields = ("id_number_masked",)
+    search_fields = ("name", "user__phone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
 
     @admin.display(description=_("national ID number"))
     def id_number_masked(self, obj):
         return obj.masked_id_number
-
-    search_fields = ("name", "user__phone")
-    list_select_related = ("user",)
-    raw_id_fields = ("user",)
 
 
 @admin.register(AgentProfile)

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_init, worker_process_init
+from celery.signals import setup_logging, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -18,3 +18,13 @@ def _tune_worker_process(**_kwargs) -> None:
     from core.runtime import tune_collector
 
     tune_collector()
+
+
+@setup_logging.connect  # connected: Celery leaves logging to us instead of installing its own
+def _django_logging(**_kwargs) -> None:
+    """Workers and beat log through settings.LOGGING, whose formatter masks personal data."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)

@@ -14,6 +14,17 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class MaskingFormatter(logging.Formatter):
+    """The last step before a line leaves the process: the whole formatted record, exception text
+    and stack included, passes through the personal-data mask. Installed for every process (web,
+    workers, beat, commands) by settings.LOGGING; Celery is told to keep it (config.celery_app)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        return mask_text(super().format(record))
+
+
 class MaskPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

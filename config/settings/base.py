@@ -213,7 +213,10 @@ LOGGING = {
         "mask_personal_data": {"()": "core.logging.MaskPersonalDataFilter"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "plain": {
+            "()": "core.logging.MaskingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -227,6 +230,10 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Masked errors are logged by our own extension with the request id.
         "strawberry.execution": {"level": "CRITICAL"},
+        # The ASGI server's own lines go through the same masking handler.
+        "uvicorn": {"handlers": ["console"], "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "propagate": False},
+        "uvicorn.access": {"handlers": ["console"], "propagate": False, "level": "WARNING"},
     },
 }
 
