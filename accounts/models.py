@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import DigestField, EncryptedCharField
 from core.masking import mask_id_number, mask_phone
 
 from .identity import resident_id_validate
@@ -80,9 +81,9 @@ class CustomerProfile(models.Model):
     )
     name = models.CharField(_("name"), max_length=64)
     # Stored in full for servicing and bank checks; every response and log masks it.
-    id_number = models.CharField(
-        _("national ID number"), max_length=18, unique=True, validators=[resident_id_validate]
-    )
+    # Encrypted at rest; found and kept unique by its keyed digest.
+    id_number = EncryptedCharField(_("national ID number"), max_length=18, validators=[resident_id_validate])
+    id_number_digest = DigestField(source="id_number", unique=True, null=True)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     email = models.EmailField(_("email"), blank=True)

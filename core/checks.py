@@ -26,4 +26,12 @@ def messaging_providers_configured(app_configs=None, **kwargs) -> list[Error]:
                 id="nuanxin.E002",
             )
         )
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        errors.append(
+            Error(
+                "FIELD_ENCRYPTION_KEYS is not set: ID and bank account numbers cannot be encrypted at rest.",
+                hint="Generate one with: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
+                id="nuanxin.E003",
+            )
+        )
     return errors

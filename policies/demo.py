@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from accounts.demo import DEMO_PASSWORD, SYNTHETIC_PHONE_BASE
 from accounts.models import AgentProfile, CustomerProfile, Gender, Role, User
+from core.crypto import keyed_digest
 from core.money import BUSINESS_TZ, business_today, to_fen
 
 from .models import (
@@ -162,10 +163,12 @@ def _policy(
 def _account(
     customer: CustomerProfile, bank_code: str, prefix: str, verified_days_ago: int, today_dt
 ) -> BankAccount:
+    number = luhn_complete(prefix)
     account, _ = BankAccount.objects.get_or_create(
         customer=customer,
-        account_number=luhn_complete(prefix),
+        account_number_digest=keyed_digest(number),
         defaults={
+            "account_number": number,
             "bank_code": bank_code,
             "bank_name": str(BANKS[bank_code]),
             "holder_name": customer.name,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgentProfile, CustomerProfile
+from core.crypto import DigestField, EncryptedCharField
 from core.masking import mask_account_number
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -80,8 +81,10 @@ class BankAccount(models.Model):
     )
     bank_code = models.CharField(_("bank code"), max_length=16)
     bank_name = models.CharField(_("bank"), max_length=64)
-    # Stored in full for debits and payouts; responses, logs and the audit trail mask it.
-    account_number = models.CharField(_("account number"), max_length=19)
+    # Stored in full (encrypted at rest) for debits and payouts; responses, logs and the audit trail
+    # mask it; equality and uniqueness go through its keyed digest.
+    account_number = EncryptedCharField(_("account number"), max_length=19)
+    account_number_digest = DigestField(source="account_number", null=True)
     holder_name = models.CharField(_("holder name"), max_length=64)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     added_at = models.DateTimeField(_("added at"), default=timezone.now)
@@ -91,7 +94,7 @@ class BankAccount(models.Model):
         verbose_name_plural = _("bank accounts")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "account_number"], name="bank_account_unique_per_customer"
+                fields=["customer", "account_number_digest"], name="bank_account_unique_per_customer"
             )
         ]
 

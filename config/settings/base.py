@@ -152,6 +152,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Lock a phone or a client address after repeated failures; the lock ends by itself.
+# Personal numbers at rest: Fernet keys, newest first (comma-separated). Production must set them
+# (deploy check nuanxin.E003); elsewhere a key derived from SECRET_KEY keeps `make run` simple.
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+
 # Login lockout: this many failed passwords per phone or per client address lock it for the cool-off.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF = timedelta(minutes=15)

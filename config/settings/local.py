@@ -14,3 +14,11 @@ STATIC_ROOT = None  # nothing collected here
 
 # A developer logs in with the code printed by the console SMS backend.
 SMS_CONSOLE_SHOWS_CODES = True
+
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405 - a stable key derived from SECRET_KEY, never production's
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"dev-field-key:{SECRET_KEY}".encode()).digest()).decode()  # noqa: F405
+    ]

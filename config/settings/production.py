@@ -20,3 +20,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405 - the deploy check says so too (nuanxin.E003)
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS (Fernet keys, newest first): personal numbers are encrypted at rest."
+    )

@@ -23,3 +23,11 @@ else:
 # Served from the apps' static folders without collectstatic (browser tests load the admin's CSS).
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # nothing collected here
+
+if not FIELD_ENCRYPTION_KEYS:  # noqa: F405 - a stable key derived from SECRET_KEY, never production's
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"dev-field-key:{SECRET_KEY}".encode()).digest()).decode()  # noqa: F405
+    ]

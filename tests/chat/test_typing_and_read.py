@@ -56,6 +56,8 @@ async def test_typing_and_reading_reach_the_other_side_and_the_position_is_kept(
     await staff.send_json_to(
         {"id": "s", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"id": gid}}}
     )
+    # The replay of the last message says the subscription is listening (it listens, then replays).
+    assert (await _next_event(staff, skip_messages=False))["type"] == "MESSAGE"
     customer = await _connect(customer_token)
 
     assert (await _operation(customer, TYPING, {"id": gid}))["data"]["sendTyping"]["ok"] is True

@@ -17,6 +17,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "api.nuanxin.example",
 }
 PROVIDERS = {
+    "FIELD_ENCRYPTION_KEYS": "tBQ7IaoMfjcMEoFOUr5Qe3TLD3PIB9jzyuy6MYc6rjk=",
     "SMS_BACKEND": "accounts.sms.HttpSmsBackend",
     "SMS_PROVIDER_URL": "https://sms.provider.example/send",
     "FIREBASE_CREDENTIALS": "/etc/nuanxin/firebase.json",
@@ -24,7 +25,7 @@ PROVIDERS = {
 
 
 def _check_deploy(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SMS_BACKEND", "FIREBASE_CREDENTIALS")}
+    clean = {k: v for k, v in os.environ.items() if k not in (*PROVIDERS, "SMS_PROVIDER_URL")}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -46,6 +47,11 @@ def test_production_refuses_console_messaging(missing, check_id):
     result = _check_deploy(**env)
     assert result.returncode != 0
     assert check_id in result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_field_encryption_keys():
+    result = _check_deploy(**{k: v for k, v in PROVIDERS.items() if k != "FIELD_ENCRYPTION_KEYS"})
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_production_with_providers_passes_the_deploy_checks():

@@ -164,6 +164,7 @@ def test_production_settings_turn_off_introspection_ide_and_suggestions():
         "PATH": "/usr/bin",
         "DATABASE_URL": "postgres://u@db.internal:5432/nuanxin",
         "REDIS_URL": "redis://cache.internal:6379/0",
+        "FIELD_ENCRYPTION_KEYS": "tBQ7IaoMfjcMEoFOUr5Qe3TLD3PIB9jzyuy6MYc6rjk=",
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == [
