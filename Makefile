@@ -33,9 +33,11 @@ run: seed
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, and the architecture's import contracts (pyproject.toml, [tool.importlinter]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 schema: $(STAMP)
 	$(BIN)/python manage.py export_schema config.schema:schema --path schema.graphql

@@ -8,15 +8,13 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from core.auth import AccessTokenError, session_group
+
 from .models import User
 
+__all__ = ["AccessTokenError", "access_token_issue", "authenticate_access_token", "session_group"]
+
 _ACCESS_SALT = "nuanxin.access-token"
-
-
-class AccessTokenError(Exception):
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def access_token_issue(*, session_id: int, user_id: int) -> tuple[str, datetime]:
@@ -69,11 +67,6 @@ def _issued_at(token: str) -> datetime:
     """The signing time embedded in the token (value:timestamp:signature)."""
     timestamp = token.rsplit(":", 2)[1]
     return datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
-
-
-def session_group(session_id: int) -> str:
-    """The channel-layer group of a login session's websockets: told when the session ends."""
-    return f"auth.session.{session_id}"
 
 
 def refresh_token_new() -> str:

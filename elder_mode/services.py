@@ -1,4 +1,5 @@
-"""Elder mode actions: the accessibility profile, risk notice challenges, trusted contacts, callbacks."""
+"""Elder mode actions: the accessibility profile, risk notice challenges, trusted contacts. (Callbacks
+change servicing requests, so they are policies' to record: policies.services.holds.)"""
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -10,12 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import phone_validate
 from core.errors import ErrorCode, ServiceError
-from policies.services import decisions
 
 from .models import (
     AccessibilityProfile,
-    CallbackStatus,
-    CallbackTask,
     Dialect,
     RiskChallenge,
     RiskNotice,
@@ -79,40 +77,3 @@ def trusted_contact_set(*, customer, name: str, phone: str) -> TrustedContact:
         customer=customer, defaults={"name": name, "phone": phone}
     )
     return contact
-
-
-def callback_record(*, task_id: int, staff, confirmed: bool, note: str = "") -> CallbackTask:
-    """Staff record the call: confirmed lets the payout go on, refused cancels it."""
-    with transaction.atomic():
-        task = CallbackTask.objects.select_for_update().get(pk=task_id)
-        if task.status != CallbackStatus.OPEN:
-            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("This callback has already been recorded."))
-        task.status = CallbackStatus.CONFIRMED if confirmed else CallbackStatus.REFUSED
-        task.handled_by = staff
-        task.handled_at = timezone.now()
-        task.note = note[:255]
-        task.save(update_fields=["status", "handled_by", "handled_at", "note"])
-        if confirmed:
-            decisions.held_request_release(request_id=task.request_id, staff=staff)
-        else:
-            decisions.held_request_cancel(request_id=task.request_id, staff=staff, reason="CALLBACK_REFUSED")
-    return task
-
-
-def callbacks_expire(*, now: datetime | None = None) -> int:
-    """Daily: holds nobody confirmed within 5 days are cancelled, and the customer told."""
-    now = now or timezone.now()
-    expired = 0
-    for task_id in CallbackTask.objects.filter(status=CallbackStatus.OPEN, due_by__lte=now).values_list(
-        "pk", flat=True
-    ):
-        with transaction.atomic():
-            task = CallbackTask.objects.select_for_update().get(pk=task_id)
-            if task.status != CallbackStatus.OPEN:
-                continue
-            task.status = CallbackStatus.EXPIRED
-            task.handled_at = now
-            task.save(update_fields=["status", "handled_at"])
-            decisions.held_request_cancel(request_id=task.request_id, staff=None, reason="CALLBACK_EXPIRED")
-        expired += 1
-    return expired

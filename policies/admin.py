@@ -4,6 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
+from elder_mode.models import CallbackStatus, CallbackTask
 
 from .models import (
     AuditEvent,
@@ -21,6 +22,7 @@ from .models import (
     RequestStatus,
     ServicingRequest,
 )
+from .services import holds
 from .services.common import reason_text
 from .services.decisions import servicing_request_approve, servicing_request_reject
 from .services.review import automation_stats
@@ -219,3 +221,55 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CallbackTask)
+class CallbackTaskAdmin(admin.ModelAdmin):
+    """Callbacks before held payouts: call the customer, then record confirmed or refused."""
+
+    list_display = (
+        "id",
+        "customer",
+        "customer_phone",
+        "reason_list",
+        "amount",
+        "status",
+        "created_at",
+        "due_by",
+        "handled_by",
+    )
+    list_filter = ("status",)
+    search_fields = ("customer__name", "customer__user__phone")
+    list_select_related = ("customer__user", "handled_by")
+    readonly_fields = [f.name for f in CallbackTask._meta.fields]
+    actions = ("confirm", "refuse")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("phone"))
+    def customer_phone(self, obj):
+        # Staff need the full number to call; it is shown here only, to staff with access.
+        return obj.customer.user.phone
+
+    @admin.display(description=_("reasons"))
+    def reason_list(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((reason_text(code),) for code in obj.reasons))
+
+    def _record(self, request, queryset, confirmed: bool):
+        done = 0
+        for task in queryset.filter(status=CallbackStatus.OPEN):
+            try:
+                holds.callback_record(task_id=task.pk, staff=request.user, confirmed=confirmed)
+                done += 1
+            except ServiceError as exc:
+                self.message_user(request, f"#{task.pk}: {exc}", messages.ERROR)
+        self.message_user(request, _("%(count)d callbacks recorded.") % {"count": done})
+
+    @admin.action(description=_("Customer confirmed: release the payout"), permissions=["change"])
+    def confirm(self, request, queryset):
+        self._record(request, queryset, True)
+
+    @admin.action(description=_("Customer refused: cancel the payout"), permissions=["change"])
+    def refuse(self, request, queryset):
+        self._record(request, queryset, False)

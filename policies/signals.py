@@ -10,3 +10,7 @@ obligations_settled = Signal()
 
 def obligations_settle(*, policy_ids) -> None:
     obligations_settled.send(sender="policies", policy_ids=sorted(set(policy_ids)))
+
+
+# Sent with `request` when a servicing request is decided or ends: the customer is told (the inbox).
+request_outcome_decided = Signal()

@@ -14,10 +14,10 @@ from accounts.models import Role, User
 from chat import events, models, selectors, services
 from core.errors import ServiceError
 from core.graphql.errors import BadUserInput, NotFound, UserError, returns_user_errors
+from core.graphql.ids import not_found, pk_of
 from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import IsAuthenticated, has_role
 from core.graphql.resolvers import db_async, orm_resolver
-from policies.graphql.ids import not_found, pk_of
 
 StaffOnly = has_role(Role.STAFF, Role.ADMIN)
 MAX_MESSAGES_PAGE = 500

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reminders",
     "chat",
     "elder_mode",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- Tokens
+# The bearer-token scheme core's transports authenticate with (core.auth calls it).
+TOKEN_AUTHENTICATION = "accounts.tokens"
 ACCESS_TOKEN_LIFETIME = timedelta(seconds=int(os.environ.get("ACCESS_TOKEN_SECONDS", str(15 * 60))))
 REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 # A refresh retried within this long (a flaky network, two requests racing) gets the same new pair.

@@ -10,7 +10,7 @@ from strawberry.channels import GraphQLWSConsumer
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
-from accounts.tokens import AccessTokenError, authenticate_access_token, session_group
+from core.auth import AccessTokenError, authenticate_access_token, session_group
 
 from .context import GraphQLContext, bearer_token
 from .resolvers import db_async

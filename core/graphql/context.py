@@ -7,8 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from accounts.tokens import AccessTokenError, access_token_still_valid, authenticate_access_token
+from core.auth import AccessTokenError, access_token_still_valid, authenticate_access_token
 
 from .errors import Unauthenticated
 
@@ -32,7 +31,7 @@ class GraphQLContext:
     bearer: str | None = field(default=None, init=False)
 
     @cached_property
-    def viewer(self) -> User | None:
+    def viewer(self):
         token = bearer_token(self.authorization)
         if token is None:
             return None
@@ -59,7 +58,7 @@ class GraphQLContext:
             request.META[f"HTTP_{key}"] = value.decode("latin-1")
         return request
 
-    def set_viewer(self, user: User, *, token: str | None = None) -> None:
+    def set_viewer(self, user, *, token: str | None = None) -> None:
         """Websockets authenticate in connection_init; each later operation re-checks the token's
         session (`viewer_recheck`) and reuses the user."""
         self.__dict__["viewer"] = user
@@ -70,7 +69,7 @@ class GraphQLContext:
         AccessTokenError otherwise)."""
         access_token_still_valid(self.bearer or "")
 
-    def require_viewer(self) -> User:
+    def require_viewer(self):
         viewer = self.viewer
         if viewer is None:
             if self._auth_error == "expired":

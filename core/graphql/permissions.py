@@ -5,8 +5,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from strawberry.permission import BasePermission
 
-from accounts.models import Role
-
 
 class IsAuthenticated(BasePermission):
     error_extensions = {"code": "UNAUTHENTICATED"}
@@ -19,7 +17,7 @@ class IsAuthenticated(BasePermission):
         return info.context.viewer is not None
 
 
-def has_role(*roles: Role) -> type[BasePermission]:
+def has_role(*roles: str) -> type[BasePermission]:
     """A permission class allowing only viewers of the given roles."""
 
     class HasRole(BasePermission):
@@ -35,5 +33,5 @@ def has_role(*roles: Role) -> type[BasePermission]:
                 return False
             return True
 
-    HasRole.__name__ = "Has" + "Or".join(role.name.title() for role in roles)
+    HasRole.__name__ = "Has" + "Or".join(str(role).title() for role in roles)
     return HasRole

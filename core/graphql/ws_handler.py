@@ -19,8 +19,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 
-from accounts.tokens import AccessTokenError
 from core import broadcast
+from core.auth import AccessTokenError
 
 from .errors import Unauthenticated
 from .extensions import coded_error

@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from accounts.models import Role
 from core.graphql.errors import UserError, returns_user_errors
+from core.graphql.ids import resolve_scoped
 from core.graphql.permissions import has_role
 from elder_mode.graphql.types import RiskAcknowledgementInput
 from policies import models, selectors
@@ -15,7 +16,6 @@ from policies.services import accounts as account_services
 from policies.services import benefits as benefit_services
 from policies.services import decisions, loans, repayments
 
-from .ids import resolve_scoped
 from .queries import _customer
 from .types import (
     BankAccountType,

@@ -11,12 +11,12 @@ from strawberry_django.relay import DjangoListConnection
 from accounts.models import CustomerProfile, Role
 from core.errors import ServiceError
 from core.graphql.errors import Forbidden, NotFound
+from core.graphql.ids import pk_of
 from core.graphql.permissions import has_role
 from core.money import ZERO
 from policies import models, selectors
 from policies.services.repayments import repayment_quote
 
-from .ids import pk_of
 from .types import (
     AgentCustomerType,
     BankAccountType,

@@ -1,20 +1,23 @@
-"""Telling the customer how a request ended, in their inbox."""
+"""Telling the customer how a request ended. Policies writes the message; the inbox (reminders, an
+app above this one) delivers it in the customer's language when told by `request_outcome_decided`."""
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reminders.selectors import language_of
-from reminders.services import notification_create
-
 from ..models import RequestStatus, RequestType, ServicingRequest
+from ..signals import request_outcome_decided
 from .common import reason_text, reasons_now
 
 
 def request_outcome_notify(request: ServicingRequest) -> None:
-    # Sent from tasks and admin actions too: write in the customer's language, not the caller's.
-    language = language_of(request.customer.user_id)
+    """Sent inside the deciding transaction; the inbox writes the notice in the same transaction."""
+    request_outcome_decided.send(sender="policies", request=request)
+
+
+def request_outcome_message(request: ServicingRequest, language: str) -> tuple[str, str]:
+    """Title and body in `language` (the customer's, not the caller's: tasks and admin send these)."""
     with translation.override(language):
-        _notify(request, language)
+        return _message(request)
 
 
 def _completed_body(request: ServicingRequest) -> str:
@@ -33,19 +36,10 @@ def _completed_body(request: ServicingRequest) -> str:
     return _("Your %(type)s request is complete.") % {"type": request.get_type_display()}
 
 
-def _notify(request: ServicingRequest, language: str) -> None:
+def _message(request: ServicingRequest) -> tuple[str, str]:
     """Say what happened now: a payout made, or why it ended; never the reasons for an earlier hold."""
     if request.status == RequestStatus.COMPLETED:
         title = _("%(type)s completed") % {"type": request.get_type_display()}
-        body = _completed_body(request)
-    else:
-        title = _("%(type)s not completed") % {"type": request.get_type_display()}
-        body = " ".join(reason_text(code) for code in reasons_now(request)) or title
-    notification_create(
-        user=request.customer.user,
-        kind="SERVICING_RESULT",
-        title=title,
-        body=body,
-        language=language,
-        subject=request,
-    )
+        return title, _completed_body(request)
+    title = _("%(type)s not completed") % {"type": request.get_type_display()}
+    return title, " ".join(reason_text(code) for code in reasons_now(request)) or title

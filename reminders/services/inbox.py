@@ -17,3 +17,17 @@ def notification_create(
         subject_id=str(subject.pk) if subject is not None else "",
         reminder=reminder,
     )
+
+
+def request_outcome_deliver(*, request) -> Notification:
+    """A servicing request's outcome in its customer's inbox, in the customer's language."""
+    from policies.services.notify import request_outcome_message
+
+    from ..selectors import language_of
+
+    user = request.customer.user
+    language = language_of(user.pk)
+    title, body = request_outcome_message(request, language)
+    return notification_create(
+        user=user, kind="SERVICING_RESULT", title=title, body=body, language=language, subject=request
+    )

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from elder_mode.demo import seed_risk_notices
 from elder_mode.models import CallbackStatus, CallbackTask, TrustedContact
-from elder_mode.services import callback_record, callbacks_expire
 from policies.models import (
     Benefit,
     BenefitStatus,
@@ -21,6 +20,7 @@ from policies.models import (
     RequestType,
     ServicingRequest,
 )
+from policies.services.holds import callback_record, callbacks_expire
 from reminders.models import Notification
 from tests.accounts.factories import StaffFactory
 from tests.policies.factories import BankAccountFactory, BenefitFactory, PolicyFactory

@@ -40,7 +40,5 @@ def runtime_parts() -> str:
     database = "PostgreSQL" if connection.vendor == "postgresql" else connection.vendor.capitalize()
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     channels = "in-memory channels" if "InMemory" in layer else "Redis channels"
-    from config.celery_app import app
-
-    tasks = "eager tasks" if app.conf.task_always_eager else "Celery workers"
+    tasks = "eager tasks" if settings.CELERY_TASK_ALWAYS_EAGER else "Celery workers"
     return f"{database}, {channels}, {tasks}"
