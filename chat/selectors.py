@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
-from .models import Conversation, ConversationStatus
+from .models import Availability, Conversation, ConversationStatus
 
 
 def scope_customer(viewer) -> tuple[bool, int | None]:
@@ -94,3 +94,21 @@ def chat_stats() -> dict:
         "median_answer_seconds": waits[len(waits) // 2] if waits else None,
         "average_rating": float(totals["rating"]) if totals["rating"] is not None else None,
     }
+
+
+def conversations_active_for_staff(*, user) -> QuerySet[Conversation]:
+    """The staff member's chats in progress, the longest-held first."""
+    return Conversation.objects.filter(assigned_staff=user, status=ConversationStatus.ACTIVE).order_by(
+        "assigned_at"
+    )
+
+
+def colleagues_online(*, viewer):
+    """Online colleagues a chat can be transferred to (users, by name)."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(presence__status=Availability.ONLINE)
+        .exclude(pk=viewer.pk)
+        .order_by("display_name")
+    )

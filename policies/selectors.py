@@ -9,6 +9,7 @@ from .models import (
     UNPAID_PREMIUM,
     BankAccount,
     Benefit,
+    BenefitStatus,
     CashValue,
     LoanStatus,
     Policy,
@@ -121,3 +122,34 @@ def policy_prefetches() -> list[Prefetch]:
         open_loan_requests_prefetch(),
         cash_values_prefetch(),
     ]
+
+
+def loans_for_customer(*, customer, status: str | None = None) -> QuerySet[PolicyLoan]:
+    """The customer's loans (as policyholder), oldest first."""
+    qs = PolicyLoan.objects.filter(policy__holder=customer)
+    return (qs.filter(status=status) if status else qs).order_by("created_at", "pk")
+
+
+def benefits_for_customer(*, customer, status: str | None = None) -> QuerySet[Benefit]:
+    """The customer's benefits that can be seen (scheduled ones are not yet), soonest first."""
+    qs = Benefit.objects.filter(policy__holder=customer).exclude(status=BenefitStatus.SCHEDULED)
+    return (qs.filter(status=status) if status else qs).order_by("available_from", "pk")
+
+
+def bank_accounts_for_customer(*, customer) -> QuerySet[BankAccount]:
+    return BankAccount.objects.filter(customer=customer).order_by("-added_at", "pk")
+
+
+def servicing_requests_for_customer(*, customer) -> QuerySet[ServicingRequest]:
+    return ServicingRequest.objects.filter(customer=customer).order_by("-submitted_at", "-pk")
+
+
+def policies_held_by(*, viewer, status: str | None = None) -> QuerySet[Policy]:
+    """The viewer's own policies as policyholder (within the viewer's scope)."""
+    qs = policy_list_for_viewer(viewer=viewer).filter(holder=getattr(viewer, "customer", None))
+    return (qs.filter(status=status) if status else qs).order_by("effective_date", "pk")
+
+
+def active_loans_for_customer(*, customer, pks=None) -> QuerySet[PolicyLoan]:
+    qs = PolicyLoan.objects.filter(policy__holder=customer, status=LoanStatus.ACTIVE)
+    return (qs.filter(pk__in=pks) if pks is not None else qs).order_by("pk")

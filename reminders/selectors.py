@@ -73,3 +73,8 @@ def reminder_summary_for_agent(*, agent, now) -> list[dict]:
         }
         for kind in ReminderKind.values
     ]
+
+
+def notification_settings_for(*, user) -> NotificationSettings:
+    """The user's settings, or the defaults (unsaved) for one who never changed anything."""
+    return NotificationSettings.objects.filter(user=user).first() or NotificationSettings(user=user)

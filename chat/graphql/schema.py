@@ -310,12 +310,8 @@ class Query:
     @strawberry.field(permission_classes=[StaffOnly], description="Online colleagues to transfer a chat to.")
     @orm_resolver
     def staff_colleagues(self, info: Info) -> list[ColleagueType]:
-        presences = models.StaffPresence.objects.filter(status=models.Availability.ONLINE).exclude(
-            user=info.context.viewer
-        )
         return [
-            ColleagueType.from_model(p.user)
-            for p in presences.select_related("user").order_by("user__display_name")
+            ColleagueType.from_model(user) for user in selectors.colleagues_online(viewer=info.context.viewer)
         ]
 
     @strawberry.field(permission_classes=[StaffOnly])
@@ -411,10 +407,8 @@ class Mutation:
     @returns_user_errors(OkPayload)
     def rate_bot_answer(self, info: Info, input: RateBotAnswerInput) -> OkPayload:
         pk = pk_of(input.message_id, type_name="ChatMessage", field="messageId")
-        conversations = selectors.conversation_scope(
-            models.Conversation.objects.all(), viewer=info.context.viewer
-        )
-        message = models.Message.objects.filter(pk=pk, conversation__in=conversations).first()
+        visible = selectors.message_scope(models.Message.objects.all(), viewer=info.context.viewer)
+        message = visible.filter(pk=pk).first()
         if message is None:
             raise not_found("messageId")
         services.bot_answer_rate(message=message, helpful=input.helpful)

@@ -46,55 +46,45 @@ def _customer(info: Info):
 class Query:
     @strawberry_django.connection(DjangoListConnection[PolicyType], permission_classes=[CustomerOnly])
     def my_policies(self, info: Info, status: PolicyStatusEnum | None = None) -> Iterable[models.Policy]:
-        qs = selectors.policy_list_for_viewer(viewer=info.context.viewer).filter(holder=_customer(info))
-        if status is not None:
-            qs = qs.filter(status=status.value)
-        return qs.order_by("effective_date", "pk")
+        _customer(info)
+        return selectors.policies_held_by(viewer=info.context.viewer, status=status.value if status else None)
 
     @strawberry_django.field(permission_classes=[CustomerOnly])
     def my_loans(self, info: Info, status: LoanStatusEnum | None = None) -> list[LoanType]:
-        qs = models.PolicyLoan.objects.filter(policy__holder=_customer(info))
-        if status is not None:
-            qs = qs.filter(status=status.value)
-        return qs.order_by("created_at", "pk")
+        return selectors.loans_for_customer(customer=_customer(info), status=status.value if status else None)
 
     @strawberry_django.field(permission_classes=[CustomerOnly])
     def my_benefits(self, info: Info, status: BenefitStatusEnum | None = None) -> list[BenefitType]:
-        qs = models.Benefit.objects.filter(policy__holder=_customer(info)).exclude(
-            status=models.BenefitStatus.SCHEDULED
+        return selectors.benefits_for_customer(
+            customer=_customer(info), status=status.value if status else None
         )
-        if status is not None:
-            qs = qs.filter(status=status.value)
-        return qs.order_by("available_from", "pk")
 
     @strawberry_django.field(permission_classes=[CustomerOnly])
     def my_bank_accounts(self, info: Info) -> list[BankAccountType]:
-        return models.BankAccount.objects.filter(customer=_customer(info)).order_by("-added_at", "pk")
+        return selectors.bank_accounts_for_customer(customer=_customer(info))
 
     @strawberry_django.connection(
         DjangoListConnection[ServicingRequestType], permission_classes=[CustomerOnly]
     )
     def my_servicing_requests(self, info: Info) -> Iterable[models.ServicingRequest]:
-        return models.ServicingRequest.objects.filter(customer=_customer(info)).order_by(
-            "-submitted_at", "-pk"
-        )
+        return selectors.servicing_requests_for_customer(customer=_customer(info))
 
     @strawberry.field(
         permission_classes=[CustomerOnly], description="All active loans when loanIds is omitted."
     )
     def repayment_quote(self, info: Info, loan_ids: list[relay.GlobalID] | None = None) -> RepaymentQuoteType:
-        qs = models.PolicyLoan.objects.filter(policy__holder=_customer(info), status=models.LoanStatus.ACTIVE)
+        pks = None
         if loan_ids is not None:
             try:
                 pks = {pk_of(gid, type_name="PolicyLoan", field="loanIds") for gid in loan_ids}
             except ServiceError as exc:
                 raise NotFound() from exc
-            qs = qs.filter(pk__in=pks)
-            # A loan that is not the customer's (or not active) answers as a missing one would:
-            # a quote of 0.00 would read as "nothing owed".
-            if qs.count() != len(pks):
-                raise NotFound()
-        rows = repayment_quote(loans=list(qs.order_by("pk")))
+        loans = list(selectors.active_loans_for_customer(customer=_customer(info), pks=pks))
+        # A loan that is not the customer's (or not active) answers as a missing one would: a quote
+        # of 0.00 would read as "nothing owed".
+        if pks is not None and len(loans) != len(pks):
+            raise NotFound()
+        rows = repayment_quote(loans=loans)
         return RepaymentQuoteType(
             items=[RepaymentQuoteItemType(**row) for row in rows],
             total=sum((row["total"] for row in rows), ZERO),

@@ -15,6 +15,7 @@ from core.graphql.errors import UserError, returns_user_errors
 from core.graphql.permissions import IsAuthenticated, has_role
 from reminders import models, selectors
 from reminders.services import push
+from reminders.services.inbox import notifications_mark_read
 from reminders.services.settings import notification_settings_update
 
 from .types import (
@@ -70,7 +71,7 @@ class PushRemindersPayload:
 
 
 def _settings(user) -> NotificationSettingsType:
-    row = models.NotificationSettings.objects.filter(user=user).first() or models.NotificationSettings()
+    row = selectors.notification_settings_for(user=user)
     return NotificationSettingsType(
         muted_kinds=[models.ReminderKind(kind) for kind in row.muted_kinds],
         language=NotificationLanguage(row.language),
@@ -131,15 +132,7 @@ class Mutation:
         pks = [
             int(g.node_id) for g in input.ids[:200] if g.type_name == "Notification" and g.node_id.isdigit()
         ]
-        unread = models.Notification.objects.filter(
-            user=info.context.viewer, pk__in=pks, read_at__isnull=True
-        )
-        now = timezone.now()
-        reminder_ids = list(unread.exclude(reminder__isnull=True).values_list("reminder_id", flat=True))
-        marked = unread.update(read_at=now)
-        for reminder_id in reminder_ids:
-            push.reminder_mark_read(reminder_id=reminder_id, now=now)
-        return MarkNotificationsReadPayload(marked=marked)
+        return MarkNotificationsReadPayload(marked=notifications_mark_read(user=info.context.viewer, ids=pks))
 
     @strawberry.mutation(permission_classes=[IsAuthenticated])
     @returns_user_errors(UpdateNotificationSettingsPayload)

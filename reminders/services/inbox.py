@@ -1,5 +1,8 @@
 """Writes to the customer's inbox."""
 
+from django.db import transaction
+from django.utils import timezone
+
 from ..models import Notification
 
 
@@ -31,3 +34,17 @@ def request_outcome_deliver(*, request) -> Notification:
     return notification_create(
         user=user, kind="SERVICING_RESULT", title=title, body=body, language=language, subject=request
     )
+
+
+def notifications_mark_read(*, user, ids: list[int]) -> int:
+    """The user opened these inbox messages (theirs only); a pushed reminder among them becomes READ."""
+    from .push import reminder_mark_read
+
+    now = timezone.now()
+    with transaction.atomic():
+        unread = Notification.objects.filter(user=user, pk__in=ids, read_at__isnull=True)
+        reminder_ids = list(unread.exclude(reminder__isnull=True).values_list("reminder_id", flat=True))
+        marked = unread.update(read_at=now)
+        for reminder_id in reminder_ids:
+            reminder_mark_read(reminder_id=reminder_id, now=now)
+    return marked
