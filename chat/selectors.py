@@ -112,3 +112,52 @@ def colleagues_online(*, viewer):
         .exclude(pk=viewer.pk)
         .order_by("display_name")
     )
+
+
+# --- The queue for a person -----------------------------------------------------------------------
+
+AVERAGE_HANDLE_SECONDS = 240
+QUEUE_ORDER = ("-priority", "queued_at", "pk")  # elderly first, then the longest waiting
+
+
+def queue_order() -> QuerySet[Conversation]:
+    return Conversation.objects.filter(status=ConversationStatus.QUEUED).order_by(*QUEUE_ORDER)
+
+
+def staff_online_count() -> int:
+    from .models import StaffPresence
+
+    return StaffPresence.objects.filter(status=Availability.ONLINE).count()
+
+
+def wait_for(position: int, online: int) -> int:
+    return int(position * AVERAGE_HANDLE_SECONDS / (online or 1))
+
+
+def queue_position(conversation: Conversation) -> int | None:
+    if conversation.status != ConversationStatus.QUEUED:
+        return None
+    ahead = Conversation.objects.filter(status=ConversationStatus.QUEUED).filter(
+        Q(priority__gt=conversation.priority)
+        | Q(priority=conversation.priority, queued_at__lt=conversation.queued_at)
+        | Q(priority=conversation.priority, queued_at=conversation.queued_at, pk__lt=conversation.pk)
+    )
+    return ahead.count() + 1
+
+
+def estimated_wait_seconds(position: int | None) -> int | None:
+    return None if position is None else wait_for(position, staff_online_count())
+
+
+def queue_listing(*, limit: int = 200) -> list[Conversation]:
+    """The queue as staff see it, each with its position and estimated wait: two queries whatever its
+    length (a window function numbers the rows)."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    order = [F("priority").desc(), F("queued_at").asc(), F("pk").asc()]
+    rows = list(queue_order().annotate(position=Window(RowNumber(), order_by=order))[:limit])
+    online = staff_online_count()
+    for row in rows:
+        row.estimated_wait = wait_for(row.position, online)
+    return rows

@@ -32,7 +32,6 @@ from .models import (
 
 SERVICE_FROM, SERVICE_UNTIL = time(8, 0), time(21, 0)
 IDLE_AFTER = timedelta(minutes=10)
-AVERAGE_HANDLE_SECONDS = 240
 MAX_BODY = 2000
 MAX_CLIENT_MESSAGE_ID = 64
 # C0 and C1 control characters other than tab and newline.
@@ -362,28 +361,10 @@ def leave_message(*, conversation: Conversation, body: str, callback_phone: str)
 # --- Queue and assignment ----------------------------------------------------------------------------
 
 
-def queue_order():
-    return Conversation.objects.filter(status=ConversationStatus.QUEUED).order_by(
-        "-priority", "queued_at", "pk"
-    )
-
-
-def queue_position(conversation: Conversation) -> int | None:
-    if conversation.status != ConversationStatus.QUEUED:
-        return None
-    ahead = Conversation.objects.filter(status=ConversationStatus.QUEUED).filter(
-        Q(priority__gt=conversation.priority)
-        | Q(priority=conversation.priority, queued_at__lt=conversation.queued_at)
-        | Q(priority=conversation.priority, queued_at=conversation.queued_at, pk__lt=conversation.pk)
-    )
-    return ahead.count() + 1
-
-
-def estimated_wait_seconds(position: int | None) -> int | None:
-    if position is None:
-        return None
-    online = StaffPresence.objects.filter(status=Availability.ONLINE).count() or 1
-    return int(position * AVERAGE_HANDLE_SECONDS / online)
+# Queue reads live in selectors; services use them (re-exported for callers of the service API).
+queue_order = selectors.queue_order
+queue_position = selectors.queue_position
+estimated_wait_seconds = selectors.estimated_wait_seconds
 
 
 def _free_staff():
@@ -443,7 +424,7 @@ def _assign(conversation: Conversation, staff_user, now: datetime) -> None:
 
 
 def _queue_positions_broadcast() -> None:
-    online = StaffPresence.objects.filter(status=Availability.ONLINE).count() or 1
+    online = selectors.staff_online_count()
     for position, pk in enumerate(queue_order().values_list("pk", flat=True), start=1):
         events.send_on_commit(
             events.conversation_group(pk),
@@ -451,7 +432,7 @@ def _queue_positions_broadcast() -> None:
                 "type": "QUEUE_POSITION",
                 "conversation_id": pk,
                 "queue_position": position,
-                "estimated_wait_seconds": int(position * AVERAGE_HANDLE_SECONDS / online),
+                "estimated_wait_seconds": selectors.wait_for(position, online),
             },
         )
 

@@ -88,13 +88,16 @@ class ConversationType(relay.Node):
 
     @classmethod
     def from_model(cls, c: models.Conversation) -> "ConversationType":
-        position = services.queue_position(c)
+        # A listing annotates position and wait (selectors.queue_listing); a single chat asks.
+        position = getattr(c, "position", None) if hasattr(c, "position") else services.queue_position(c)
         return cls(
             id=c.pk,
             status=models.ConversationStatus(c.status),
             topic=c.topic,
             queue_position=position,
-            estimated_wait_seconds=services.estimated_wait_seconds(position),
+            estimated_wait_seconds=getattr(c, "estimated_wait", None)
+            if hasattr(c, "estimated_wait")
+            else services.estimated_wait_seconds(position),
             last_seq=c.last_seq,
             customer_read_seq=c.customer_read_seq,
             staff_read_seq=c.staff_read_seq,
@@ -297,7 +300,7 @@ class Query:
     @strawberry.field(permission_classes=[StaffOnly])
     @orm_resolver
     def staff_queue(self, info: Info) -> list[ConversationType]:
-        return [ConversationType.from_model(c) for c in services.queue_order()[:200]]
+        return [ConversationType.from_model(c) for c in selectors.queue_listing(limit=200)]
 
     @strawberry.field(permission_classes=[StaffOnly])
     @orm_resolver

@@ -95,21 +95,25 @@ class PremiumFactory(DjangoModelFactory):
     status = PremiumStatus.DUE
 
 
+def _completed_loan_request(policy) -> ServicingRequest:
+    now = timezone.now()  # one reading: submitted, decided and completed in order
+    return ServicingRequest.objects.create(
+        customer=policy.holder,
+        type=RequestType.POLICY_LOAN,
+        status=RequestStatus.COMPLETED,
+        policy=policy,
+        submitted_at=now,
+        decided_at=now,
+        completed_at=now,
+    )
+
+
 class LoanFactory(DjangoModelFactory):
     class Meta:
         model = PolicyLoan
 
     policy = factory.SubFactory(PolicyFactory)
-    request = factory.LazyAttribute(
-        lambda o: ServicingRequest.objects.create(
-            customer=o.policy.holder,
-            type=RequestType.POLICY_LOAN,
-            status=RequestStatus.COMPLETED,
-            policy=o.policy,
-            decided_at=timezone.now(),
-            completed_at=timezone.now(),
-        )
-    )
+    request = factory.LazyAttribute(lambda o: _completed_loan_request(o.policy))
     bank_account = factory.LazyAttribute(lambda o: BankAccountFactory(customer=o.policy.holder))
     principal = Decimal("2000.00")
     outstanding_principal = factory.LazyAttribute(lambda o: o.principal)
