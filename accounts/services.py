@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from core.broadcast import group_send_on_commit
 from core.db import advisory_lock
 from core.errors import ErrorCode, RateLimited, ServiceError
+from core.tasks import enqueue_on_commit
 
+from . import tasks
 from .models import App, AuthSession, Device, OtpCode, OtpPurpose, Platform, RefreshToken, User
-from .sms import sms_send
 from .throttle import throttle_keys, throttle_locked_for
 from .tokens import access_token_issue, refresh_token_new, session_group, token_digest
 
@@ -111,7 +112,8 @@ def otp_request(*, phone: str, purpose: str = OtpPurpose.LOGIN, client_ip: str) 
                 "code": code,
                 "minutes": minutes,
             }
-            transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+            # From a worker after commit: a provider failure is retried there, never this request's.
+            enqueue_on_commit(tasks.sms_send, phone=phone, text=text)
     return OtpSent(expires_at=otp.expires_at, retry_after_seconds=60)
 
 

@@ -8,8 +8,3 @@ from . import services
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def chats_close_idle() -> int:
     return services.chats_close_idle()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def conversations_assign() -> int:
-    return services.conversations_assign()

@@ -9,12 +9,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from accounts.sms import sms_send
+from accounts import tasks as sms_tasks
 from core.errors import ErrorCode, ServiceError
 from core.masking import mask_phone
+from core.tasks import enqueue_on_commit
 
 from .models import CallbackTask, RiskChallenge, TrustedContact
 from .selectors import customer_is_elderly
@@ -98,5 +98,5 @@ def callback_open(*, request, customer, reasons: list[str], amount: Decimal, now
             )
         ) % {"name": customer.name, "phone": mask_phone(customer.user.phone)}
         phone = contact.phone
-        transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+        enqueue_on_commit(sms_tasks.sms_send, phone=phone, text=text)
     return task

@@ -223,3 +223,15 @@ def test_a_refresh_retried_within_seconds_gets_the_same_new_pair(gql, customer):
         assert AuthSession.objects.get().revoked_at is None
         nxt = gql(REFRESH, {"input": {"refreshToken": first["refreshToken"]}})["data"]["refreshToken"]
         assert nxt["errors"] == []
+
+
+def test_an_sms_provider_failure_never_fails_the_committed_request(gql, customer, monkeypatch):
+    from accounts import sms
+
+    def broken(*, phone, text):
+        raise ConnectionError("provider down")
+
+    monkeypatch.setattr(sms.MemorySmsBackend, "send", lambda self, **kw: broken(**kw))
+    payload = gql(REQUEST_OTP, {"input": {"phone": "13800000011"}})["data"]["requestOtp"]
+    assert payload["sent"] is True and payload["errors"] == []
+    assert OtpCode.objects.filter(phone="13800000011").count() == 1  # the code row committed
