@@ -4,14 +4,8 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    every_minute, _ = CrontabSchedule.objects.get_or_create(
-        minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.get_or_create(
-        name="Close idle chats", defaults={"task": "chat.tasks.chats_close_idle", "crontab": every_minute, "enabled": True}
-    )
+    # Schedules now live in settings.PERIODIC_TASKS, installed after every migrate (core.schedules).
+    pass
 
 
 def uninstall(apps, schema_editor):

@@ -159,6 +159,32 @@ FIELD_ENCRYPTION_KEYS = [
     k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
 ]
 
+# Every periodic job, in Asia/Shanghai time; `migrate` installs the missing ones on django-celery-beat
+# (core.schedules), where operators can change or pause them.
+PERIODIC_TASKS = [
+    {"name": "Daily policy jobs", "task": "policies.tasks.policy_daily_jobs", "minute": "30", "hour": "0"},
+    {
+        "name": "Cancel unconfirmed elder holds",
+        "task": "elder_mode.tasks.callbacks_expire",
+        "minute": "45",
+        "hour": "0",
+    },
+    {"name": "Daily reminder scan", "task": "reminders.tasks.reminder_scan", "minute": "0", "hour": "7"},
+    {
+        "name": "Agents' morning digest",
+        "task": "reminders.tasks.agent_morning_digest",
+        "minute": "0",
+        "hour": "8",
+    },
+    {
+        "name": "Push sender (deferred, retries)",
+        "task": "reminders.tasks.push_outbox_send_due",
+        "minute": "*",
+        "hour": "*",
+    },
+    {"name": "Close idle chats", "task": "chat.tasks.chats_close_idle", "minute": "*", "hour": "*"},
+]
+
 # Login lockout: this many failed passwords per phone or per client address lock it for the cool-off.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF = timedelta(minutes=15)

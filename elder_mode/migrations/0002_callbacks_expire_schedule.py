@@ -6,14 +6,8 @@ TASK = "elder_mode.tasks.callbacks_expire"
 
 
 def install(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="45", hour="0", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.get_or_create(
-        name="Cancel unconfirmed elder holds", defaults={"task": TASK, "crontab": crontab, "enabled": True}
-    )
+    # Schedules now live in settings.PERIODIC_TASKS, installed after every migrate (core.schedules).
+    pass
 
 
 def uninstall(apps, schema_editor):

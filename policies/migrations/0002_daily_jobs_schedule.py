@@ -6,15 +6,8 @@ TASK = "policies.tasks.policy_daily_jobs"
 
 
 def install(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    # Shortly after midnight in Shanghai, when the business day has turned.
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30", hour="0", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-    )
-    PeriodicTask.objects.get_or_create(
-        name="Daily policy jobs", defaults={"task": TASK, "crontab": crontab, "enabled": True}
-    )
+    # Schedules now live in settings.PERIODIC_TASKS, installed after every migrate (core.schedules).
+    pass
 
 
 def uninstall(apps, schema_editor):

@@ -12,25 +12,13 @@ RULES = {
     # Raised 30 days ahead for the agent; if still unpushed 7 days ahead, the system pushes it.
     "DEBIT_AUTHORIZATION_ISSUE": ([30, 7], True),
 }
-TASKS = [
-    # name, task, crontab (minute, hour) or None for every minute
-    ("Daily reminder scan", "reminders.tasks.reminder_scan", ("0", "7")),
-    ("Agents' morning digest", "reminders.tasks.agent_morning_digest", ("0", "8")),
-    ("Push sender (deferred, retries)", "reminders.tasks.push_outbox_send_due", ("*", "*")),
-]
 
 
 def install(apps, schema_editor):
     ReminderRule = apps.get_model("reminders", "ReminderRule")
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
     for kind, (stages, system_push) in RULES.items():
         ReminderRule.objects.get_or_create(kind=kind, defaults={"stages": stages, "system_push_last_stage": system_push})
-    for name, task, (minute, hour) in TASKS:
-        crontab, _ = CrontabSchedule.objects.get_or_create(
-            minute=minute, hour=hour, day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
-        )
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "crontab": crontab, "enabled": True})
+    # Schedules now live in settings.PERIODIC_TASKS, installed after every migrate (core.schedules).
 
 
 def uninstall(apps, schema_editor):

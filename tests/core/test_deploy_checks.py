@@ -68,3 +68,19 @@ def test_the_console_backend_hides_codes_outside_make_run(settings, capsys):
     settings.SMS_CONSOLE_SHOWS_CODES = True
     ConsoleSmsBackend().send(phone="13800000001", text="暖心验证码 123456，5分钟内有效。")
     assert "123456" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_every_periodic_job_is_installed_from_the_one_table_in_settings(settings):
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    PeriodicTask.objects.all().delete()
+    call_command("migrate", verbosity=0)  # post_migrate installs what is missing
+
+    installed = dict(PeriodicTask.objects.values_list("name", "task"))
+    assert installed == {entry["name"]: entry["task"] for entry in settings.PERIODIC_TASKS}
+    # an operator's change survives the next migrate
+    PeriodicTask.objects.filter(name="Daily reminder scan").update(enabled=False)
+    call_command("migrate", verbosity=0)
+    assert PeriodicTask.objects.get(name="Daily reminder scan").enabled is False
