@@ -112,3 +112,22 @@ class DigestField(models.CharField):
         value = keyed_digest(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value
+
+
+def encrypt_existing_rows(model_label: str, field: str):
+    """A migration step: rows written before encryption get their number encrypted and its digest
+    (`<field>_digest`), in batches."""
+
+    def run(apps, schema_editor):
+        model = apps.get_model(*model_label.split("."))
+        batch = []
+        for obj in model.objects.only("pk", field).iterator(chunk_size=2000):
+            setattr(obj, f"{field}_digest", keyed_digest(getattr(obj, field)))
+            batch.append(obj)
+            if len(batch) == 2000:
+                model.objects.bulk_update(batch, [field, f"{field}_digest"])
+                batch = []
+        if batch:
+            model.objects.bulk_update(batch, [field, f"{field}_digest"])
+
+    return run

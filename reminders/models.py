@@ -102,17 +102,16 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} {self.due_date} ({self.stage})"
 
 
-class NotificationKind(models.TextChoices):
-    """What an inbox message is about: a reminder's kind, or one of these."""
-
-    RENEWAL_PREMIUM_DUE = "RENEWAL_PREMIUM_DUE", _("Renewal premium due")
-    LOAN_REPAYMENT_DUE = "LOAN_REPAYMENT_DUE", _("Loan repayment due")
-    MATURITY_BENEFIT = "MATURITY_BENEFIT", _("Maturity benefit to collect")
-    SURVIVAL_BENEFIT = "SURVIVAL_BENEFIT", _("Survival benefit to collect")
-    LAPSE_RISK = "LAPSE_RISK", _("Lapse risk")
-    DEBIT_AUTHORIZATION_ISSUE = "DEBIT_AUTHORIZATION_ISSUE", _("Debit authorization issue")
-    SERVICING_RESULT = "SERVICING_RESULT", _("Servicing request result")
-    OTHER = "OTHER", _("Other")
+# What an inbox message is about: a reminder's kind, or one of the extras (built from ReminderKind so
+# the two can never drift apart).
+NotificationKind = models.TextChoices(
+    "NotificationKind",
+    [
+        *((kind.name, (kind.value, kind.label)) for kind in ReminderKind),
+        ("SERVICING_RESULT", ("SERVICING_RESULT", _("Servicing request result"))),
+        ("OTHER", ("OTHER", _("Other"))),
+    ],
+)
 
 
 class PushSkipReason(models.TextChoices):

@@ -1,6 +1,7 @@
 """Real ASGI server processes for tests that cross process boundaries (browser, Redis fan-out)."""
 
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -58,3 +59,66 @@ def asgi_servers(count: int = 1, **env):
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
+
+
+# Debian's Chromium, driven by Playwright (it downloads no browser of its own).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_required() -> None:
+    """Fail in CI (REQUIRE_SERVICES=1), skip elsewhere, when Debian's Chromium is missing."""
+    if not os.path.exists(CHROMIUM):
+        import pytest
+
+        from tests.conftest import REQUIRE_SERVICES
+
+        if REQUIRE_SERVICES:
+            pytest.fail("chromium is required (REQUIRE_SERVICES=1); .ci/run installs it")
+        pytest.skip("needs chromium (make browser)")
+
+
+@contextmanager
+def celery_worker(*extra_args: str, loglevel: str = "WARNING", stdout=None, **env):
+    """A real Celery worker process (solo pool) on the test database and the given broker env,
+    under the test clock; stopped when the block ends."""
+    db = connection.settings_dict
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **frozen_env(),
+        **env,
+    }
+    process = subprocess.Popen(
+        frozen_command(
+            "celery",
+            "-A",
+            "config.celery_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-mingle",
+            "--without-gossip",
+            "--without-heartbeat",
+            f"--loglevel={loglevel}",
+            *extra_args,
+        ),
+        cwd=ROOT,
+        env=environment,
+        stdout=stdout,
+        stderr=subprocess.STDOUT if stdout is not None else None,
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

@@ -5,26 +5,6 @@ import core.crypto
 from django.db import migrations
 
 
-def _encrypt_existing(model_label: str, field: str):
-    """Rows written before encryption: encrypt their number and give them its digest, in batches."""
-
-    def run(apps, schema_editor):
-        from core.crypto import keyed_digest
-
-        Model = apps.get_model(*model_label.split("."))
-        batch = []
-        for obj in Model.objects.only("pk", field).iterator(chunk_size=2000):
-            setattr(obj, f"{field}_digest", keyed_digest(getattr(obj, field)))
-            batch.append(obj)
-            if len(batch) == 2000:
-                Model.objects.bulk_update(batch, [field, f"{field}_digest"])
-                batch = []
-        if batch:
-            Model.objects.bulk_update(batch, [field, f"{field}_digest"])
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -42,5 +22,5 @@ class Migration(migrations.Migration):
             name='id_number',
             field=core.crypto.EncryptedCharField(max_length=18, validators=[accounts.identity.resident_id_validate], verbose_name='national ID number'),
         ),
-        migrations.RunPython(_encrypt_existing("accounts.CustomerProfile", "id_number"), migrations.RunPython.noop),
+        migrations.RunPython(core.crypto.encrypt_existing_rows("accounts.CustomerProfile", "id_number"), migrations.RunPython.noop),
     ]

@@ -4,26 +4,6 @@ import core.crypto
 from django.db import migrations, models
 
 
-def _encrypt_existing(model_label: str, field: str):
-    """Rows written before encryption: encrypt their number and give them its digest, in batches."""
-
-    def run(apps, schema_editor):
-        from core.crypto import keyed_digest
-
-        Model = apps.get_model(*model_label.split("."))
-        batch = []
-        for obj in Model.objects.only("pk", field).iterator(chunk_size=2000):
-            setattr(obj, f"{field}_digest", keyed_digest(getattr(obj, field)))
-            batch.append(obj)
-            if len(batch) == 2000:
-                Model.objects.bulk_update(batch, [field, f"{field}_digest"])
-                batch = []
-        if batch:
-            Model.objects.bulk_update(batch, [field, f"{field}_digest"])
-
-    return run
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,7 +26,7 @@ class Migration(migrations.Migration):
             name='account_number',
             field=core.crypto.EncryptedCharField(max_length=19, verbose_name='account number'),
         ),
-        migrations.RunPython(_encrypt_existing("policies.BankAccount", "account_number"), migrations.RunPython.noop),
+        migrations.RunPython(core.crypto.encrypt_existing_rows("policies.BankAccount", "account_number"), migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='bankaccount',
             constraint=models.UniqueConstraint(fields=('customer', 'account_number_digest'), name='bank_account_unique_per_customer'),

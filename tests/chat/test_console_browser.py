@@ -3,8 +3,6 @@ customer's subscription receives the reply. Needs PostgreSQL (the server is anot
 Debian's chromium (installed by .ci/run, or `make browser`)."""
 
 import json
-import os
-import shutil
 import threading
 import time
 
@@ -14,28 +12,14 @@ from strawberry import relay
 from accounts import services as account_services
 from chat import services
 from chat.models import Conversation, ConversationStatus
-from tests.conftest import REQUIRE_SERVICES
-from tests.servers import asgi_servers
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, asgi_servers, chromium_required
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
 def server(postgres):
-    if not os.path.exists(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail("chromium is required (REQUIRE_SERVICES=1); .ci/run installs it")
-        pytest.skip("needs chromium (make browser)")
+    chromium_required()
     with asgi_servers(1) as (port,):
         yield port
 

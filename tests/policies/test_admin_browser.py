@@ -1,8 +1,6 @@
 """The review queue as a reviewer sees it in Chromium: Chinese headers on one line, reasons one per
 line, the automation figures. Screenshots go to the test's output folder."""
 
-import os
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -10,27 +8,16 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from policies.models import RequestStatus, RequestType, ServicingRequest
-from tests.conftest import REQUIRE_SERVICES
-from tests.servers import asgi_servers
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, asgi_servers, chromium_required
 
 from .factories import BankAccountFactory, PolicyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 @pytest.fixture
 def server(postgres):
-    if not os.path.exists(CHROMIUM):
-        if REQUIRE_SERVICES:
-            pytest.fail("chromium is required (REQUIRE_SERVICES=1); .ci/run installs it")
-        pytest.skip("needs chromium (make browser)")
+    chromium_required()
     with asgi_servers(1) as (port,):
         yield port
 

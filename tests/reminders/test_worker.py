@@ -1,12 +1,9 @@
 """With REQUIRE_SERVICES=1: a real Celery worker on Redis drains the outbox through firebase-admin."""
 
-import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from accounts.models import App, Device
 from config.celery_app import app as celery_app
@@ -14,7 +11,7 @@ from reminders.fake_fcm import FakeFcm
 from reminders.models import PushMessage, PushStatus
 from reminders.services.outbox import push_enqueue
 from tests.accounts.factories import CustomerFactory
-from tests.clock import frozen_command, frozen_env
+from tests.servers import celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,37 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def worker(redis_url, postgres):
-    with FakeFcm() as fcm:
-        db = connection.settings_dict
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": redis_url,
-            "FCM_ENDPOINT": fcm.url,
-            **frozen_env(),
-        }
-        process = subprocess.Popen(
-            frozen_command(
-                "celery",
-                "-A",
-                "config.celery_app",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-                "--loglevel=WARNING",
-            ),
-            cwd=ROOT,
-            env=env,
-        )
-        try:
-            yield fcm
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    with FakeFcm() as fcm, celery_worker(REDIS_URL=redis_url, FCM_ENDPOINT=fcm.url):
+        yield fcm
 
 
 @pytest.fixture
