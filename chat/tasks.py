@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from . import services
+from .services import lifecycle
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def chats_close_idle() -> int:
-    return services.chats_close_idle()
+    return lifecycle.chats_close_idle()

@@ -11,7 +11,8 @@ from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import Role, User
-from chat import events, models, selectors, services
+from chat import events, models, selectors
+from chat.services import common, lifecycle, messages, queue, staff
 from core.errors import ServiceError
 from core.graphql.errors import BadUserInput, NotFound, UserError, returns_user_errors
 from core.graphql.ids import not_found, pk_of
@@ -89,7 +90,7 @@ class ConversationType(relay.Node):
     @classmethod
     def from_model(cls, c: models.Conversation) -> "ConversationType":
         # A listing annotates position and wait (selectors.queue_listing); a single chat asks.
-        position = getattr(c, "position", None) if hasattr(c, "position") else services.queue_position(c)
+        position = getattr(c, "position", None) if hasattr(c, "position") else selectors.queue_position(c)
         return cls(
             id=c.pk,
             status=models.ConversationStatus(c.status),
@@ -97,7 +98,7 @@ class ConversationType(relay.Node):
             queue_position=position,
             estimated_wait_seconds=getattr(c, "estimated_wait", None)
             if hasattr(c, "estimated_wait")
-            else services.estimated_wait_seconds(position),
+            else selectors.estimated_wait_seconds(position),
             last_seq=c.last_seq,
             customer_read_seq=c.customer_read_seq,
             staff_read_seq=c.staff_read_seq,
@@ -332,7 +333,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def start_chat(self, info: Info, input: StartChatInput) -> ConversationPayload:
-        conversation = services.conversation_start(
+        conversation = messages.conversation_start(
             customer=info.context.viewer.customer, topic=input.topic or ""
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
@@ -344,7 +345,7 @@ class Mutation:
     @returns_user_errors(SendChatMessagePayload)
     def send_chat_message(self, info: Info, input: SendChatMessageInput) -> SendChatMessagePayload:
         viewer = info.context.viewer
-        message = services.message_send(
+        message = messages.message_send(
             conversation_id=pk_of(input.conversation_id, type_name="Conversation", field="conversationId"),
             sender=viewer,
             kind=_sender_kind(viewer),
@@ -357,7 +358,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def request_human_agent(self, info: Info, input: ConversationInput) -> ConversationPayload:
-        conversation = services.human_request(conversation=_conversation(info, input.conversation_id))
+        conversation = queue.human_request(conversation=_conversation(info, input.conversation_id))
         return ConversationPayload(
             conversation=ConversationType.from_model(models.Conversation.objects.get(pk=conversation.pk))
         )
@@ -367,9 +368,7 @@ class Mutation:
     @returns_user_errors(ConversationPayload)
     def leave_message(self, info: Info, input: LeaveMessageInput) -> ConversationPayload:
         conversation = _conversation(info, input.conversation_id)
-        services.leave_message(
-            conversation=conversation, body=input.body, callback_phone=input.callback_phone
-        )
+        queue.leave_message(conversation=conversation, body=input.body, callback_phone=input.callback_phone)
         return ConversationPayload(
             conversation=ConversationType.from_model(models.Conversation.objects.get(pk=conversation.pk))
         )
@@ -379,7 +378,7 @@ class Mutation:
     @returns_user_errors(OkPayload)
     def mark_chat_read(self, info: Info, input: MarkChatReadInput) -> OkPayload:
         conversation = _conversation(info, input.conversation_id, act=True)
-        services.chat_read(
+        messages.chat_read(
             conversation=conversation, reader_kind=_sender_kind(info.context.viewer), seq=input.seq
         )
         return OkPayload(ok=True)
@@ -388,7 +387,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(OkPayload)
     def send_typing(self, info: Info, input: ConversationInput) -> OkPayload:
-        services.chat_typing(
+        messages.chat_typing(
             conversation=_conversation(info, input.conversation_id, act=True),
             sender_kind=_sender_kind(info.context.viewer),
         )
@@ -398,7 +397,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def rate_chat(self, info: Info, input: RateChatInput) -> ConversationPayload:
-        conversation = services.chat_rate(
+        conversation = lifecycle.chat_rate(
             conversation=_conversation(info, input.conversation_id),
             score=input.score,
             comment=input.comment or "",
@@ -414,14 +413,14 @@ class Mutation:
         message = visible.filter(pk=pk).first()
         if message is None:
             raise not_found("messageId")
-        services.bot_answer_rate(message=message, helpful=input.helpful)
+        messages.bot_answer_rate(message=message, helpful=input.helpful)
         return OkPayload(ok=True)
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     @orm_resolver
     @returns_user_errors(SetAvailabilityPayload)
     def set_availability(self, info: Info, input: SetAvailabilityInput) -> SetAvailabilityPayload:
-        presence = services.availability_set(
+        presence = staff.availability_set(
             user=info.context.viewer, status=input.status.value, capacity=input.capacity
         )
         return SetAvailabilityPayload(
@@ -432,7 +431,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def accept_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
-        conversation = services.chat_accept(
+        conversation = staff.chat_accept(
             user=info.context.viewer, conversation=_conversation(info, input.conversation_id)
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
@@ -445,7 +444,7 @@ class Mutation:
         to_user = User.objects.filter(pk=to_pk, role__in=(Role.STAFF, Role.ADMIN)).first()
         if to_user is None:
             raise not_found("toStaffId")
-        conversation = services.chat_transfer(
+        conversation = staff.chat_transfer(
             user=info.context.viewer,
             conversation=_conversation(info, input.conversation_id, act=True),
             to_user=to_user,
@@ -456,7 +455,7 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def close_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
-        conversation = services.chat_close(
+        conversation = lifecycle.chat_close(
             conversation=_conversation(info, input.conversation_id, act=True),
             reason="STAFF_CLOSED",
             by=info.context.viewer,
@@ -465,10 +464,10 @@ class Mutation:
 
 
 def _messages_between(conversation_id: int, after_seq: int, before_seq: int | None = None) -> list:
-    messages = models.Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+    rows = models.Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
     if before_seq is not None:
-        messages = messages.filter(seq__lt=before_seq)
-    return list(messages.order_by("seq"))
+        rows = rows.filter(seq__lt=before_seq)
+    return list(rows.order_by("seq"))
 
 
 def _event(event: dict) -> ChatEventPayload:
@@ -514,7 +513,7 @@ class Subscription:
             last_seq = after_seq
             for message in await db_async(_messages_between)(conversation.pk, after_seq):
                 last_seq = message.seq
-                yield _event(services.message_event(message))
+                yield _event(common.message_event(message))
             async for item in live:
                 event = item["event"]
                 if event["type"] == "MESSAGE":
@@ -526,7 +525,7 @@ class Subscription:
                         for message in await db_async(_messages_between)(
                             conversation.pk, last_seq, event["seq"]
                         ):
-                            yield _event(services.message_event(message))
+                            yield _event(common.message_event(message))
                     last_seq = event["seq"]
                 yield _event(event)
 

@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from chat import services
 from chat.demo import seed_chat
 from chat.models import Conversation, ConversationStatus
+from chat.services import messages
 from tests.accounts.factories import CustomerFactory, StaffFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -47,7 +47,7 @@ def staff_b(db):
 @pytest.fixture
 def active_chat(customer, staff_a):
     """A conversation past the bot, assigned to staff_a."""
-    conversation = services.conversation_start(customer=customer)
+    conversation = messages.conversation_start(customer=customer)
     Conversation.objects.filter(pk=conversation.pk).update(
         status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
     )

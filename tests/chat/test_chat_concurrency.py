@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from chat import services
 from chat.models import Conversation, ConversationStatus, Message, SenderKind
+from chat.services import messages
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SENDERS = 16
@@ -15,7 +15,7 @@ EACH = 10
 
 
 def test_concurrent_senders_get_gap_free_seq(postgres, customer, staff_a):
-    conversation = services.conversation_start(customer=customer)
+    conversation = messages.conversation_start(customer=customer)
     Conversation.objects.filter(pk=conversation.pk).update(
         status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
     )
@@ -28,7 +28,7 @@ def test_concurrent_senders_get_gap_free_seq(postgres, customer, staff_a):
                 sender, kind = (
                     (staff_a.user, SenderKind.STAFF) if index % 2 else (customer.user, SenderKind.CUSTOMER)
                 )
-                services.message_send(
+                messages.message_send(
                     conversation_id=conversation.pk,
                     sender=sender,
                     kind=kind,

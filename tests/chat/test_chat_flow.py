@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from chat import services
 from chat.models import Conversation, LeftMessage, Message, StaffPresence
-from chat.services import chats_close_idle
+from chat.services import messages
+from chat.services.lifecycle import chats_close_idle
 from tests.conftest import GraphQLClient, error_codes
 
 from .conftest import OPEN_HOURS
@@ -142,7 +142,7 @@ def test_going_offline_returns_chats_to_the_front_of_the_queue(customer, elder, 
 
     returned = Conversation.objects.get(customer=customer)
     assert returned.status == "QUEUED" and returned.assigned_staff is None
-    from chat.services import queue_position
+    from chat.selectors import queue_position
 
     assert queue_position(returned) == 1  # ahead of the elderly customer who was waiting
 
@@ -298,9 +298,9 @@ def test_control_characters_and_oversized_client_ids_are_refused(customer, clock
     from chat.models import Message
     from core.errors import ServiceError
 
-    conversation = services.conversation_start(customer=customer)
+    conversation = messages.conversation_start(customer=customer)
     with pytest.raises(ServiceError) as refused:
-        services.message_send(
+        messages.message_send(
             conversation_id=conversation.pk,
             sender=customer.user,
             kind="CUSTOMER",
@@ -312,8 +312,8 @@ def test_control_characters_and_oversized_client_ids_are_refused(customer, clock
 
 
 def test_line_breaks_and_tabs_are_fine_in_a_message(customer, clock):
-    conversation = services.conversation_start(customer=customer)
-    message = services.message_send(
+    conversation = messages.conversation_start(customer=customer)
+    message = messages.message_send(
         conversation_id=conversation.pk,
         sender=customer.user,
         kind="CUSTOMER",

@@ -10,8 +10,8 @@ import pytest
 from strawberry import relay
 
 from accounts import services as account_services
-from chat import services
 from chat.models import Conversation, ConversationStatus
+from chat.services import messages, queue
 from tests.servers import CHROMIUM, CHROMIUM_ARGS, asgi_servers, chromium_required
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,8 +61,8 @@ def test_staff_accepts_a_queued_chat_and_the_customer_receives_the_reply(server,
     from chat.demo import seed_chat
 
     seed_chat()
-    conversation = services.conversation_start(customer=customer)
-    services.human_request(conversation=conversation)
+    conversation = messages.conversation_start(customer=customer)
+    queue.human_request(conversation=conversation)
     assert Conversation.objects.get().status == ConversationStatus.QUEUED
     token = account_services._session_start(
         user=customer.user, client_ip="127.0.0.1", user_agent="t"

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from strawberry import relay
 
-from chat import services
 from chat.models import Conversation, ConversationStatus
+from chat.services import messages
 from tests.conftest import GraphQLClient
 
 OPS = {
@@ -23,7 +23,7 @@ def _codes(client, op, gid):
 
 @pytest.fixture
 def bot_chat(customer):
-    return services.conversation_start(customer=customer)
+    return messages.conversation_start(customer=customer)
 
 
 @pytest.mark.parametrize("op", OPS)

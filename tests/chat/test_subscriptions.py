@@ -9,8 +9,8 @@ from channels.testing import WebsocketCommunicator
 from graphql.execution.collect_fields import FieldDetails
 from strawberry import relay
 
-from chat import services
 from chat.models import SenderKind
+from chat.services import messages, queue, staff
 from config.asgi import application
 from tests.conftest import access_token
 
@@ -48,7 +48,7 @@ async def _next_event(ws) -> dict:
 
 
 def _send(conversation, sender, body):
-    return services.message_send(
+    return messages.message_send(
         conversation_id=conversation.pk,
         sender=sender,
         kind=SenderKind.STAFF,
@@ -136,9 +136,9 @@ async def test_500_messages_with_the_connection_dropped_every_50_lose_nothing(ch
 async def test_staff_events_announce_assignments(customer, staff_a):
     token = await database_sync_to_async(access_token)(staff_a.user)
     ws = await _subscribe(token, STAFF_EVENTS, {})
-    await database_sync_to_async(services.availability_set)(user=staff_a.user, status="ONLINE", capacity=2)
-    conversation = await database_sync_to_async(services.conversation_start)(customer=customer)
-    await database_sync_to_async(services.human_request)(conversation=conversation)
+    await database_sync_to_async(staff.availability_set)(user=staff_a.user, status="ONLINE", capacity=2)
+    conversation = await database_sync_to_async(messages.conversation_start)(customer=customer)
+    await database_sync_to_async(queue.human_request)(conversation=conversation)
     events = [(await _next_event(ws))["staffEvents"] for _ in range(2)]
     assert {e["type"] for e in events} == {"ASSIGNED", "QUEUE_CHANGED"}
     await ws.disconnect()

@@ -8,8 +8,8 @@ import websockets
 from strawberry import relay
 
 from accounts import services as account_services
-from chat import services
 from chat.models import Conversation, ConversationStatus
+from chat.services import messages
 from tests.servers import asgi_servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def two_servers(redis_url, postgres):
 def test_message_sent_through_one_process_reaches_a_subscriber_on_the_other(two_servers, customer, staff_a):
     import urllib.request
 
-    conversation = services.conversation_start(customer=customer)
+    conversation = messages.conversation_start(customer=customer)
     Conversation.objects.filter(pk=conversation.pk).update(
         status=ConversationStatus.ACTIVE, assigned_staff=staff_a.user
     )

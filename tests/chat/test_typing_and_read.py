@@ -8,9 +8,9 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 from strawberry import relay
 
-from chat import services
 from chat.models import Conversation
 from chat.selectors import chat_stats
+from chat.services import messages
 
 from .test_websocket_operations import _connect, _operation
 
@@ -29,7 +29,7 @@ def chat(active_chat, customer, staff_a):
     from tests.conftest import access_token
 
     for body in ("第一条", "第二条"):
-        services.message_send(
+        messages.message_send(
             conversation_id=active_chat.pk,
             sender=staff_a.user,
             kind="STAFF",
@@ -78,7 +78,7 @@ async def test_typing_and_reading_reach_the_other_side_and_the_position_is_kept(
 
 
 def test_answer_time_counts_from_asking_for_a_person(customer, staff_a):
-    conversation = services.conversation_start(customer=customer)
+    conversation = messages.conversation_start(customer=customer)
     asked = timezone.now()
     Conversation.objects.filter(pk=conversation.pk).update(
         status="ACTIVE",

@@ -9,8 +9,8 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from strawberry import relay
 
-from chat import services
 from chat.models import Message, SenderKind
+from chat.services import messages
 from config.asgi import application
 from tests.conftest import access_token
 
@@ -140,7 +140,7 @@ async def test_a_lost_broadcast_is_filled_from_the_store_in_order(chat):
     greeting = await _next_message(customer)
 
     def send(body: str) -> None:
-        services.message_send(
+        messages.message_send(
             conversation_id=conversation.pk,
             sender=conversation.assigned_staff,
             kind=SenderKind.STAFF,

@@ -4,9 +4,9 @@ import pytest
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 from strawberry import relay
 
-from chat import services as chat_services
 from chat.demo import seed_chat
 from chat.models import CannedResponse, Message
+from chat.services import messages as chat_messages
 from elder_mode.demo import seed_risk_notices
 from elder_mode.models import RiskNotice
 from tests.accounts.factories import CustomerFactory, StaffFactory
@@ -35,7 +35,7 @@ def chat_objects(db):
     seed_chat()
     seed_risk_notices()
     customer = CustomerFactory(user__phone="13800000041")
-    conversation = chat_services.conversation_start(customer=customer)
+    conversation = chat_messages.conversation_start(customer=customer)
     colleague = StaffFactory(user__phone="13700000042")
     return {
         "Conversation": conversation.pk,

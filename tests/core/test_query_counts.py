@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from chat import services as chat_services
 from chat.demo import seed_chat
 from chat.models import Conversation, ConversationStatus
+from chat.services import messages as chat_messages
 from reminders.models import Notification, Reminder, ReminderKind
 from tests.accounts.factories import AgentFactory, CustomerFactory, StaffFactory
 from tests.conftest import GraphQLClient, access_token
@@ -99,7 +99,7 @@ def test_staff_queue():
 
     def rows(n):
         for _ in range(n):
-            conversation = chat_services.conversation_start(customer=CustomerFactory())
+            conversation = chat_messages.conversation_start(customer=CustomerFactory())
             Conversation.objects.filter(pk=conversation.pk).update(
                 status=ConversationStatus.QUEUED, queued_at=timezone.now()
             )
@@ -110,12 +110,12 @@ def test_staff_queue():
 
 def test_chat_messages(customer):
     seed_chat()
-    conversation = chat_services.conversation_start(customer=customer)
+    conversation = chat_messages.conversation_start(customer=customer)
     from strawberry import relay
 
     def rows(n):
         for index in range(n):
-            chat_services.message_send(
+            chat_messages.message_send(
                 conversation_id=conversation.pk,
                 sender=customer.user,
                 kind="CUSTOMER",
