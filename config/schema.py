@@ -12,7 +12,9 @@ from strawberry.types import Info
 from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
-from chat.graphql import schema as chat_schema
+from chat.graphql import mutations as chat_mutations
+from chat.graphql import queries as chat_queries
+from chat.graphql import subscriptions as chat_subscriptions
 from core.graphql.executor import EventScopedExecutor
 from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.glossary import describe_schema
@@ -50,7 +52,7 @@ Query = merge_types(
         policies_queries.Query,
         elder_schema.Query,
         reminders_schema.Query,
-        chat_schema.Query,
+        chat_queries.Query,
     ),
 )
 Mutation = merge_types(
@@ -60,10 +62,10 @@ Mutation = merge_types(
         policies_mutations.Mutation,
         elder_schema.Mutation,
         reminders_schema.Mutation,
-        chat_schema.Mutation,
+        chat_mutations.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_schema.Subscription))
+Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_subscriptions.Subscription))
 
 schema = strawberry.Schema(
     query=Query,

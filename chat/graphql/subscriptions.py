@@ -1,0 +1,110 @@
+"""Chat subscriptions: a conversation's events (replayed from the store, then live) and the
+desk's events."""
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from chat import events, models
+from chat.services import common
+from core.graphql.permissions import IsAuthenticated
+from core.graphql.resolvers import db_async
+
+from .access import _conversation_or_404
+from .types import (
+    ChatEventPayload,
+    ChatEventType,
+    ChatMessageType,
+    StaffEventPayload,
+    StaffEventType,
+    StaffOnly,
+)
+
+
+def _messages_between(conversation_id: int, after_seq: int, before_seq: int | None = None) -> list:
+    rows = models.Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+    if before_seq is not None:
+        rows = rows.filter(seq__lt=before_seq)
+    return list(rows.order_by("seq"))
+
+
+def _event(event: dict) -> ChatEventPayload:
+    kind = ChatEventType(event["type"])
+    payload = ChatEventPayload(
+        type=kind, conversation_id=relay.GlobalID("Conversation", str(event["conversation_id"]))
+    )
+    if kind is ChatEventType.MESSAGE:
+        payload.message = ChatMessageType(
+            id=event["message_id"],
+            seq=event["seq"],
+            sender_kind=models.SenderKind(event["sender_kind"]),
+            body=event["body"],
+            created_at=datetime.fromisoformat(event["created_at"]),
+            bot_confidence=event.get("bot_confidence"),
+            suggestions=list(event.get("suggestions") or []),
+        )
+    elif kind is ChatEventType.STATUS:
+        payload.status = models.ConversationStatus(event["status"])
+    elif kind in (ChatEventType.TYPING, ChatEventType.READ):
+        payload.sender_kind = models.SenderKind(event["sender_kind"])
+        payload.read_seq = event.get("seq")
+    elif kind is ChatEventType.QUEUE_POSITION:
+        payload.queue_position = event["queue_position"]
+        payload.estimated_wait_seconds = event["estimated_wait_seconds"]
+    return payload
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated], description="Replays messages after `afterSeq`, then streams."
+    )
+    async def chat_events(
+        self, info: Info, conversation_id: relay.GlobalID, after_seq: int = 0
+    ) -> AsyncGenerator[ChatEventPayload, None]:
+        conversation = await db_async(_conversation_or_404)(info, conversation_id)
+        ws = info.context.request
+        # Listen first, then replay: nothing sent in between is lost, and replayed seqs are not repeated.
+        async with ws.listen_to_channel(
+            "chat.event", groups=[events.conversation_group(conversation.pk)]
+        ) as live:
+            last_seq = after_seq
+            for message in await db_async(_messages_between)(conversation.pk, after_seq):
+                last_seq = message.seq
+                yield _event(common.message_event(message))
+            async for item in live:
+                event = item["event"]
+                if event["type"] == "MESSAGE":
+                    if event["seq"] <= last_seq:
+                        continue
+                    if event["seq"] > last_seq + 1:
+                        # A broadcast was lost or overtaken: the stored messages fill the gap, in order.
+                        # (seq n+1 is only given after n has committed, so they are all there.)
+                        for message in await db_async(_messages_between)(
+                            conversation.pk, last_seq, event["seq"]
+                        ):
+                            yield _event(common.message_event(message))
+                    last_seq = event["seq"]
+                yield _event(event)
+
+    @strawberry.subscription(
+        permission_classes=[StaffOnly], description="Assignments to me and queue changes."
+    )
+    async def staff_events(self, info: Info) -> AsyncGenerator[StaffEventPayload, None]:
+        viewer = info.context.viewer
+        ws = info.context.request
+        async with ws.listen_to_channel(
+            "chat.event", groups=[events.staff_group(viewer.pk), events.STAFF_ALL]
+        ) as live:
+            async for item in live:
+                event = item["event"]
+                conversation = event.get("conversation_id")
+                yield StaffEventPayload(
+                    type=StaffEventType(event["type"]),
+                    conversation_id=relay.GlobalID("Conversation", str(conversation))
+                    if conversation
+                    else None,
+                )

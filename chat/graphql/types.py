@@ -1,0 +1,168 @@
+"""The chat's GraphQL types: messages, conversations, events, canned responses, colleagues."""
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from accounts.models import Role, User
+from chat import models, selectors
+from core.graphql.nodes import nodes_in_scope
+from core.graphql.permissions import has_role
+
+StaffOnly = has_role(Role.STAFF, Role.ADMIN)
+
+
+CustomerOnly = has_role(Role.CUSTOMER)
+
+
+ConversationStatusEnum = strawberry.enum(models.ConversationStatus, name="ConversationStatus")
+
+
+SenderKindEnum = strawberry.enum(models.SenderKind, name="SenderKind")
+
+
+AvailabilityEnum = strawberry.enum(models.Availability, name="Availability")
+
+
+@strawberry.enum
+class ChatEventType(Enum):
+    MESSAGE = "MESSAGE"
+    TYPING = "TYPING"
+    READ = "READ"
+    STATUS = "STATUS"
+    QUEUE_POSITION = "QUEUE_POSITION"
+
+
+@strawberry.type(
+    name="ChatMessage", description="One message of a conversation; `seq` numbers them without gaps."
+)
+class ChatMessageType(relay.Node):
+    id: relay.NodeID[int]
+    seq: int
+    sender_kind: SenderKindEnum
+    body: str
+    created_at: datetime
+    bot_confidence: float | None = None
+    suggestions: list[str] = strawberry.field(
+        default_factory=list,
+        description="Questions the bot suggests (猜你想问); the app sends the one tapped as a message.",
+    )
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.message_scope(models.Message.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+    @classmethod
+    def from_model(cls, m: models.Message) -> "ChatMessageType":
+        return cls(
+            id=m.pk,
+            seq=m.seq,
+            sender_kind=models.SenderKind(m.sender_kind),
+            body=m.body,
+            created_at=m.created_at,
+            bot_confidence=m.bot_confidence,
+            suggestions=list(m.suggestions or []),
+        )
+
+
+@strawberry.type(name="Conversation", description="A chat with the bot, then a person.")
+class ConversationType(relay.Node):
+    id: relay.NodeID[int]
+    status: ConversationStatusEnum
+    topic: str
+    queue_position: int | None
+    estimated_wait_seconds: int | None
+    last_seq: int
+    customer_read_seq: int = strawberry.field(description="The customer has read up to this message.")
+    staff_read_seq: int = strawberry.field(description="Staff have read up to this message.")
+    rating: int | None
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.conversation_scope(models.Conversation.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+    @classmethod
+    def from_model(cls, c: models.Conversation) -> "ConversationType":
+        # A listing annotates position and wait (selectors.queue_listing); a single chat asks.
+        position = getattr(c, "position", None) if hasattr(c, "position") else selectors.queue_position(c)
+        return cls(
+            id=c.pk,
+            status=models.ConversationStatus(c.status),
+            topic=c.topic,
+            queue_position=position,
+            estimated_wait_seconds=getattr(c, "estimated_wait", None)
+            if hasattr(c, "estimated_wait")
+            else selectors.estimated_wait_seconds(position),
+            last_seq=c.last_seq,
+            customer_read_seq=c.customer_read_seq,
+            staff_read_seq=c.staff_read_seq,
+            rating=c.rating,
+        )
+
+
+@strawberry.type(name="ChatEvent")
+class ChatEventPayload:
+    type: ChatEventType
+    conversation_id: relay.GlobalID
+    message: ChatMessageType | None = None
+    status: ConversationStatusEnum | None = None
+    sender_kind: SenderKindEnum | None = None
+    read_seq: int | None = None
+    queue_position: int | None = None
+    estimated_wait_seconds: int | None = None
+
+
+@strawberry.enum(description="What happened for the service desk.")
+class StaffEventType(Enum):
+    ASSIGNED = "ASSIGNED"
+    QUEUE_CHANGED = "QUEUE_CHANGED"
+
+
+@strawberry.type(name="StaffEvent")
+class StaffEventPayload:
+    type: StaffEventType
+    conversation_id: relay.GlobalID | None = None
+
+
+@strawberry.type(name="CannedResponse", description="A prepared reply the service desk can send.")
+class CannedResponseType(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+    body: str
+
+    @classmethod
+    def from_model(cls, r: models.CannedResponse) -> "CannedResponseType":
+        return cls(id=r.pk, title=r.title, body=r.body)
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.canned_response_scope(
+            models.CannedResponse.objects.all(), viewer=info.context.viewer
+        )
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+
+@strawberry.type(name="Colleague", description="A member of the service desk a chat can be transferred to.")
+class ColleagueType(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+
+    @classmethod
+    def from_model(cls, user: User) -> "ColleagueType":
+        return cls(id=user.pk, name=user.display_name)
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.colleague_scope(User.objects.all(), viewer=info.context.viewer)
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+
+@strawberry.type(name="StaffPresence")
+class PresenceType:
+    status: AvailabilityEnum
+    capacity: int
