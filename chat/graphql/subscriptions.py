@@ -31,30 +31,42 @@ def _messages_between(conversation_id: int, after_seq: int, before_seq: int | No
     return list(rows.order_by("seq"))
 
 
-def _event(event: dict) -> ChatEventPayload:
-    kind = ChatEventType(event["type"])
+def _event(event: events.ChatEvent) -> ChatEventPayload:
+    """The one place a chat event becomes its GraphQL object."""
     payload = ChatEventPayload(
-        type=kind, conversation_id=relay.GlobalID("Conversation", str(event["conversation_id"]))
+        type=ChatEventType(event.kind),
+        conversation_id=relay.GlobalID("Conversation", str(event.conversation_id)),
     )
-    if kind is ChatEventType.MESSAGE:
-        payload.message = ChatMessageType(
-            id=event["message_id"],
-            seq=event["seq"],
-            sender_kind=models.SenderKind(event["sender_kind"]),
-            body=event["body"],
-            created_at=datetime.fromisoformat(event["created_at"]),
-            bot_confidence=event.get("bot_confidence"),
-            suggestions=list(event.get("suggestions") or []),
-        )
-    elif kind is ChatEventType.STATUS:
-        payload.status = models.ConversationStatus(event["status"])
-    elif kind in (ChatEventType.TYPING, ChatEventType.READ):
-        payload.sender_kind = models.SenderKind(event["sender_kind"])
-        payload.read_seq = event.get("seq")
-    elif kind is ChatEventType.QUEUE_POSITION:
-        payload.queue_position = event["queue_position"]
-        payload.estimated_wait_seconds = event["estimated_wait_seconds"]
+    match event:
+        case events.MessageEvent():
+            payload.message = ChatMessageType(
+                id=event.message_id,
+                seq=event.seq,
+                sender_kind=models.SenderKind(event.sender_kind),
+                body=event.body,
+                created_at=datetime.fromisoformat(event.created_at),
+                bot_confidence=event.bot_confidence,
+                suggestions=list(event.suggestions),
+            )
+        case events.StatusEvent():
+            payload.status = models.ConversationStatus(event.status)
+        case events.TypingEvent():
+            payload.sender_kind = models.SenderKind(event.sender_kind)
+        case events.ReadEvent():
+            payload.sender_kind = models.SenderKind(event.sender_kind)
+            payload.read_seq = event.seq
+        case events.QueuePositionEvent():
+            payload.queue_position = event.queue_position
+            payload.estimated_wait_seconds = event.estimated_wait_seconds
     return payload
+
+
+def _staff_event(event: events.StaffEvent) -> StaffEventPayload:
+    conversation = event.conversation_id
+    return StaffEventPayload(
+        type=StaffEventType(event.kind),
+        conversation_id=relay.GlobalID("Conversation", str(conversation)) if conversation else None,
+    )
 
 
 @strawberry.type
@@ -69,25 +81,25 @@ class Subscription:
         ws = info.context.request
         # Listen first, then replay: nothing sent in between is lost, and replayed seqs are not repeated.
         async with ws.listen_to_channel(
-            "chat.event", groups=[events.conversation_group(conversation.pk)]
+            events.CHANNEL_TYPE, groups=[events.conversation_group(conversation.pk)]
         ) as live:
             last_seq = after_seq
             for message in await db_async(_messages_between)(conversation.pk, after_seq):
                 last_seq = message.seq
                 yield _event(common.message_event(message))
             async for item in live:
-                event = item["event"]
-                if event["type"] == "MESSAGE":
-                    if event["seq"] <= last_seq:
+                event = events.decode(item["event"])
+                if isinstance(event, events.MessageEvent):
+                    if event.seq <= last_seq:
                         continue
-                    if event["seq"] > last_seq + 1:
+                    if event.seq > last_seq + 1:
                         # A broadcast was lost or overtaken: the stored messages fill the gap, in order.
                         # (seq n+1 is only given after n has committed, so they are all there.)
                         for message in await db_async(_messages_between)(
-                            conversation.pk, last_seq, event["seq"]
+                            conversation.pk, last_seq, event.seq
                         ):
                             yield _event(common.message_event(message))
-                    last_seq = event["seq"]
+                    last_seq = event.seq
                 yield _event(event)
 
     @strawberry.subscription(
@@ -97,14 +109,7 @@ class Subscription:
         viewer = info.context.viewer
         ws = info.context.request
         async with ws.listen_to_channel(
-            "chat.event", groups=[events.staff_group(viewer.pk), events.STAFF_ALL]
+            events.CHANNEL_TYPE, groups=[events.staff_group(viewer.pk), events.STAFF_ALL]
         ) as live:
             async for item in live:
-                event = item["event"]
-                conversation = event.get("conversation_id")
-                yield StaffEventPayload(
-                    type=StaffEventType(event["type"]),
-                    conversation_id=relay.GlobalID("Conversation", str(conversation))
-                    if conversation
-                    else None,
-                )
+                yield _staff_event(events.decode(item["event"]))

@@ -25,18 +25,18 @@ def in_service_hours(now: datetime) -> bool:
     return SERVICE_FROM <= timezone.localtime(now).time() < SERVICE_UNTIL
 
 
-def message_event(message: Message) -> dict:
-    return {
-        "type": "MESSAGE",
-        "conversation_id": message.conversation_id,
-        "message_id": message.pk,
-        "seq": message.seq,
-        "sender_kind": message.sender_kind,
-        "body": message.body,
-        "created_at": message.created_at.isoformat(),
-        "bot_confidence": message.bot_confidence,
-        "suggestions": list(message.suggestions or []),
-    }
+def message_event(message: Message) -> events.MessageEvent:
+    """The event of a stored message: what is broadcast, and what a replay rebuilds."""
+    return events.MessageEvent(
+        conversation_id=message.conversation_id,
+        message_id=message.pk,
+        seq=message.seq,
+        sender_kind=message.sender_kind,
+        body=message.body,
+        created_at=message.created_at.isoformat(),
+        bot_confidence=message.bot_confidence,
+        suggestions=tuple(message.suggestions or ()),
+    )
 
 
 def _append(
@@ -88,7 +88,7 @@ def _append_sql() -> tuple[str, str, list]:
 def _status_event(conversation: Conversation) -> None:
     events.send_on_commit(
         events.conversation_group(conversation.pk),
-        {"type": "STATUS", "conversation_id": conversation.pk, "status": conversation.status},
+        events.StatusEvent(conversation_id=conversation.pk, status=conversation.status),
     )
 
 

@@ -48,7 +48,7 @@ def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversat
                 body=_("This chat has ended. How did we do? Please rate it from 1 to 5."),
             )
         _status_event(conversation)
-        events.send_on_commit(events.STAFF_ALL, {"type": "QUEUE_CHANGED"})
+        events.send_on_commit(events.STAFF_ALL, events.QueueChangedEvent())
         transaction.on_commit(lambda: conversations_assign())
     return conversation
 

@@ -142,7 +142,7 @@ def _faq_answer(entry: FaqEntry, conversation: Conversation, language: str) -> s
 def _bot_reply(conversation: Conversation, text: str, now: datetime) -> None:
     events.send_on_commit(
         events.conversation_group(conversation.pk),
-        {"type": "TYPING", "conversation_id": conversation.pk, "sender_kind": "BOT"},
+        events.TypingEvent(conversation_id=conversation.pk, sender_kind=SenderKind.BOT),
     )
     language = _reply_language(conversation, text)
     with translation.override(language):
@@ -214,7 +214,7 @@ def chat_read(*, conversation: Conversation, reader_kind: str, seq: int) -> int:
             Conversation.objects.filter(pk=locked.pk).update(**{column: position})
         events.send_on_commit(
             events.conversation_group(conversation.pk),
-            {"type": "READ", "conversation_id": conversation.pk, "sender_kind": reader_kind, "seq": position},
+            events.ReadEvent(conversation_id=conversation.pk, sender_kind=reader_kind, seq=position),
         )
     return position
 
@@ -222,5 +222,5 @@ def chat_read(*, conversation: Conversation, reader_kind: str, seq: int) -> int:
 def chat_typing(*, conversation: Conversation, sender_kind: str) -> None:
     events.send_on_commit(
         events.conversation_group(conversation.pk),
-        {"type": "TYPING", "conversation_id": conversation.pk, "sender_kind": sender_kind},
+        events.TypingEvent(conversation_id=conversation.pk, sender_kind=sender_kind),
     )

@@ -141,9 +141,9 @@ def _assign(conversation: Conversation, staff_user, now: datetime) -> None:
         )
     _status_event(conversation)
     events.send_on_commit(
-        events.staff_group(staff_user.pk), {"type": "ASSIGNED", "conversation_id": conversation.pk}
+        events.staff_group(staff_user.pk), events.AssignedEvent(conversation_id=conversation.pk)
     )
-    events.send_on_commit(events.STAFF_ALL, {"type": "QUEUE_CHANGED"})
+    events.send_on_commit(events.STAFF_ALL, events.QueueChangedEvent())
 
 
 def _queue_positions_broadcast() -> None:
@@ -151,10 +151,9 @@ def _queue_positions_broadcast() -> None:
     for position, pk in enumerate(selectors.queue_order().values_list("pk", flat=True), start=1):
         events.send_on_commit(
             events.conversation_group(pk),
-            {
-                "type": "QUEUE_POSITION",
-                "conversation_id": pk,
-                "queue_position": position,
-                "estimated_wait_seconds": selectors.wait_for(position, online),
-            },
+            events.QueuePositionEvent(
+                conversation_id=pk,
+                queue_position=position,
+                estimated_wait_seconds=selectors.wait_for(position, online),
+            ),
         )
