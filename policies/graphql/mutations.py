@@ -222,8 +222,7 @@ class Mutation:
             idempotency_key=input.idempotency_key,
             risk_ack=_ack(input),
         )
-        loan = models.PolicyLoan.objects.filter(pk=result["loan"]).first() if result["loan"] else None
-        return ApplyPolicyLoanPayload(loan=loan, request=_request(result["request"]))
+        return ApplyPolicyLoanPayload(loan=result.loan, request=result.request)
 
     @strawberry.mutation(
         permission_classes=[CustomerOnly], description="Repay several loans at once, all or nothing."
@@ -245,11 +244,12 @@ class Mutation:
             bank_account=_bank_account(info, input.bank_account_id),
             idempotency_key=input.idempotency_key,
         )
-        repayment = models.Repayment.objects.get(pk=result["repayment"])
         return RepayLoansPayload(
-            repayment=repayment,
-            loans=list(models.PolicyLoan.objects.filter(repayment_lines__repayment=repayment).order_by("pk")),
-            request=_request(result["request"]),
+            repayment=result.repayment,
+            loans=list(
+                models.PolicyLoan.objects.filter(repayment_lines__repayment=result.repayment).order_by("pk")
+            ),
+            request=result.request,
         )
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
@@ -264,9 +264,7 @@ class Mutation:
             idempotency_key=input.idempotency_key,
             risk_ack=_ack(input),
         )
-        return ClaimBenefitPayload(
-            benefit=models.Benefit.objects.get(pk=result["benefit"]), request=_request(result["request"])
-        )
+        return ClaimBenefitPayload(benefit=result.benefit, request=result.request)
 
     @strawberry.mutation(permission_classes=[CustomerOnly])
     @returns_user_errors(CancelServicingRequestPayload)

@@ -1,6 +1,8 @@
 """Maturity and survival benefits: claim (idempotent) and payout."""
 
 import logging
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,14 +12,21 @@ from core.errors import ErrorCode, ServiceError
 from elder_mode import rules as elder_rules
 from elder_mode.models import RiskOperation
 
-from ..models import BankAccount, Benefit, BenefitStatus, RequestStatus, RequestType
+from ..models import BankAccount, Benefit, BenefitStatus, RequestStatus, RequestType, ServicingRequest
 from ..providers import payments
 from ..signals import obligations_settle
-from .common import audit_record, idempotent, request_complete, request_open
+from .common import Outcome, audit_record, idempotent, request_complete, request_open
 from .notify import request_outcome_notify
 from .review import payout_route
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BenefitClaimed(Outcome):
+    MODELS: ClassVar[dict] = {"request": ServicingRequest, "benefit": Benefit}
+    request: ServicingRequest
+    benefit: Benefit
 
 
 def benefit_claim(
@@ -29,7 +38,7 @@ def benefit_claim(
     idempotency_key: str,
     risk_ack: str | None = None,
 ) -> dict:
-    """Claim an available benefit to a verified account. Returns {"request": id, "benefit": id}."""
+    """Claim an available benefit to a verified account (idempotent per key)."""
     payload = {"benefit": benefit.pk, "bank_account": bank_account.pk}
 
     def run() -> dict:
@@ -81,9 +90,16 @@ def benefit_claim(
             before={"status": BenefitStatus.AVAILABLE},
             after={"status": locked.status, "amount": locked.amount, "request_status": request.status},
         )
-        return {"request": request.pk, "benefit": locked.pk}
+        return BenefitClaimed(request=request, benefit=locked)
 
-    return idempotent(user=actor, key=idempotency_key, operation="claimBenefit", payload=payload, run=run)
+    return idempotent(
+        user=actor,
+        key=idempotency_key,
+        operation="claimBenefit",
+        payload=payload,
+        run=run,
+        outcome=BenefitClaimed,
+    )
 
 
 def benefit_payout_start(*, benefit: Benefit) -> None:

@@ -4,6 +4,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime
+from typing import ClassVar, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -16,6 +17,7 @@ from core.speech import amount_spoken, speakable
 from ..models import AuditEvent, IdempotencyRecord, RequestStatus, ServicingRequest
 
 MAX_IDEMPOTENCY_KEY = 255
+OutcomeT = TypeVar("OutcomeT", bound="Outcome")
 
 REASON_TEXT = {
     "AMOUNT_ABOVE_AUTO_LIMIT": _("The amount is above what automation may approve."),
@@ -202,7 +204,29 @@ def idempotency_key_validate(key: str) -> str:
     return key
 
 
-def idempotent(*, user, key: str, operation: str, payload: dict, run: Callable[[], dict]) -> dict:
+class Outcome:
+    """What a money-moving action produced, typed: the model instances themselves on the first run,
+    restored from their ids on a replay. Subclasses are dataclasses whose fields are model instances
+    (or None); MODELS names each field's model."""
+
+    MODELS: ClassVar[dict[str, type]] = {}
+
+    def record(self) -> dict:
+        return {name: getattr(getattr(self, name), "pk", None) for name in self.MODELS}
+
+    @classmethod
+    def restore(cls, record: dict):
+        return cls(
+            **{
+                name: model.objects.filter(pk=record[name]).first() if record.get(name) else None
+                for name, model in cls.MODELS.items()
+            }
+        )
+
+
+def idempotent(
+    *, user, key: str, operation: str, payload: dict, run: Callable[[], OutcomeT], outcome: type[OutcomeT]
+) -> OutcomeT:
     """Run `run` once per (user, key): a replay with the same input gets the stored result,
     other input IDEMPOTENCY_CONFLICT, and a replay while the first still runs IN_PROGRESS.
 
@@ -228,12 +252,12 @@ def idempotent(*, user, key: str, operation: str, payload: dict, run: Callable[[
             ) from None
         if record.state == IdempotencyRecord.State.IN_PROGRESS:
             raise ServiceError(ErrorCode.IN_PROGRESS, _("This request is still being processed.")) from None
-        return record.result
+        return outcome.restore(record.result)
     try:
         with transaction.atomic():
             result = run()
             IdempotencyRecord.objects.filter(pk=record.pk).update(
-                state=IdempotencyRecord.State.DONE, result=result
+                state=IdempotencyRecord.State.DONE, result=result.record()
             )
     except BaseException:
         IdempotencyRecord.objects.filter(pk=record.pk).delete()

@@ -1,8 +1,10 @@
 """Policy loans: apply (idempotent, serialized per policy), create after approval, disburse."""
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import ClassVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +28,7 @@ from ..models import (
     ServicingRequest,
 )
 from ..providers import payments
-from .common import audit_record, idempotent, reason_text, request_complete, request_open
+from .common import Outcome, audit_record, idempotent, reason_text, request_complete, request_open
 from .notify import request_outcome_notify
 from .review import payout_route
 
@@ -69,6 +71,13 @@ def _quote_refusal(quote: LoanQuote) -> ServiceError:
     return ServiceError(ErrorCode.NOT_ELIGIBLE, reason_text(quote.reason_code), field="policyId")
 
 
+@dataclass
+class LoanApplied(Outcome):
+    MODELS: ClassVar[dict] = {"request": ServicingRequest, "loan": PolicyLoan}
+    request: ServicingRequest
+    loan: PolicyLoan | None  # None while the request waits for a person
+
+
 def loan_apply(
     *,
     customer,
@@ -79,7 +88,7 @@ def loan_apply(
     idempotency_key: str,
     risk_ack: str | None = None,
 ) -> dict:
-    """Apply for a loan against a policy's cash value. Returns {"request": id, "loan": id | None}."""
+    """Apply for a loan against a policy's cash value (idempotent per key)."""
     amount = amount_validate(amount)
     payload = {"policy": policy.pk, "amount": str(amount), "bank_account": bank_account.pk}
 
@@ -134,9 +143,16 @@ def loan_apply(
             obj=request,
             after={"policy": locked.number, "amount": amount, "status": request.status},
         )
-        return {"request": request.pk, "loan": loan.pk if loan else None}
+        return LoanApplied(request=request, loan=loan)
 
-    return idempotent(user=actor, key=idempotency_key, operation="applyPolicyLoan", payload=payload, run=run)
+    return idempotent(
+        user=actor,
+        key=idempotency_key,
+        operation="applyPolicyLoan",
+        payload=payload,
+        run=run,
+        outcome=LoanApplied,
+    )
 
 
 def _loan_create(

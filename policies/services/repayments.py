@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import ClassVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +18,11 @@ from ..models import (
     RepaymentLine,
     RequestStatus,
     RequestType,
+    ServicingRequest,
 )
 from ..providers import payments
 from ..signals import obligations_settle
-from .common import audit_record, idempotent, request_complete, request_decide, request_open
+from .common import Outcome, audit_record, idempotent, request_complete, request_decide, request_open
 from .loans import amount_validate
 
 MIN_PART_PAYMENT = Decimal("100.00")
@@ -49,10 +51,17 @@ def repayment_quote(*, loans, on=None) -> list[dict]:
     return rows
 
 
+@dataclass
+class LoansRepaid(Outcome):
+    MODELS: ClassVar[dict] = {"request": ServicingRequest, "repayment": Repayment}
+    request: ServicingRequest
+    repayment: Repayment
+
+
 def loans_repay(
     *, customer, actor, items: list[RepayItem], bank_account: BankAccount, idempotency_key: str
 ) -> dict:
-    """Repay several loans in one debit. Returns {"request": id, "repayment": id}."""
+    """Repay several loans in one debit (idempotent per key)."""
     if not items:
         raise ServiceError(ErrorCode.INVALID, _("Choose at least one loan to repay."), field="items")
     if len(items) > MAX_ITEMS:
@@ -158,6 +167,8 @@ def loans_repay(
             )
         request_complete(request)
         obligations_settle(policy_ids=[loan.policy_id for loan, *_ in lines])
-        return {"request": request.pk, "repayment": repayment.pk}
+        return LoansRepaid(request=request, repayment=repayment)
 
-    return idempotent(user=actor, key=idempotency_key, operation="repayLoans", payload=payload, run=run)
+    return idempotent(
+        user=actor, key=idempotency_key, operation="repayLoans", payload=payload, run=run, outcome=LoansRepaid
+    )

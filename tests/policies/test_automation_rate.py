@@ -33,7 +33,7 @@ def _apply(owner, *, amount="1000.00", key, complaint=False):
         bank_account=account,
         idempotency_key=key,
     )
-    return ServicingRequest.objects.get(pk=result["request"])
+    return ServicingRequest.objects.get(pk=result.request.pk)
 
 
 def test_requests_waiting_for_a_person_are_not_decided_and_a_reviewed_one_is_not_automated(owner, staff_user):
