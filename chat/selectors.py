@@ -161,3 +161,20 @@ def queue_listing(*, limit: int = 200) -> list[Conversation]:
     for row in rows:
         row.estimated_wait = wait_for(row.position, online)
     return rows
+
+
+def messages_after(*, conversation: Conversation, after_seq: int, first: int):
+    """A page of a conversation's messages in seq order (the caller resolved it through its scope)."""
+    from .models import Message
+
+    return Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[:first]
+
+
+def messages_between(*, conversation_id: int, after_seq: int, before_seq: int | None = None):
+    """Stored messages after `after_seq` (and before `before_seq`): a replay, or a gap to fill."""
+    from .models import Message
+
+    rows = Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
+    if before_seq is not None:
+        rows = rows.filter(seq__lt=before_seq)
+    return rows.order_by("seq")

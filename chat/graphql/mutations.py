@@ -3,7 +3,7 @@
 import strawberry
 from strawberry.types import Info
 
-from accounts.models import Role, User
+from accounts.models import User
 from chat import models, selectors
 from chat.services import lifecycle, messages, queue, staff
 from core.graphql.errors import returns_user_errors
@@ -144,7 +144,9 @@ class Mutation:
     @returns_user_errors(ConversationPayload)
     def transfer_chat(self, info: Info, input: TransferChatInput) -> ConversationPayload:
         to_pk = _colleague_pk(input.to_staff_id)
-        to_user = User.objects.filter(pk=to_pk, role__in=(Role.STAFF, Role.ADMIN)).first()
+        to_user = (
+            selectors.colleague_scope(User.objects.all(), viewer=info.context.viewer).filter(pk=to_pk).first()
+        )
         if to_user is None:
             raise not_found("toStaffId")
         conversation = staff.chat_transfer(

@@ -31,9 +31,7 @@ class Query:
                 % {"max": MAX_MESSAGES_PAGE}
             )
         conversation = _conversation_or_404(info, conversation_id)
-        rows = models.Message.objects.filter(conversation=conversation, seq__gt=after_seq).order_by("seq")[
-            :first
-        ]
+        rows = selectors.messages_after(conversation=conversation, after_seq=after_seq, first=first)
         return [ChatMessageType.from_model(m) for m in rows]
 
     @strawberry.field(permission_classes=[StaffOnly])
@@ -44,10 +42,8 @@ class Query:
     @strawberry.field(permission_classes=[StaffOnly])
     @orm_resolver
     def my_active_chats(self, info: Info) -> list[ConversationType]:
-        qs = models.Conversation.objects.filter(
-            assigned_staff=info.context.viewer, status=models.ConversationStatus.ACTIVE
-        )
-        return [ConversationType.from_model(c) for c in qs.order_by("assigned_at")]
+        chats = selectors.conversations_active_for_staff(user=info.context.viewer)
+        return [ConversationType.from_model(c) for c in chats]
 
     @strawberry.field(permission_classes=[StaffOnly], description="Online colleagues to transfer a chat to.")
     @orm_resolver
@@ -59,7 +55,7 @@ class Query:
     @strawberry.field(permission_classes=[StaffOnly])
     @orm_resolver
     def canned_responses(self, info: Info) -> list[CannedResponseType]:
-        return [
-            CannedResponseType.from_model(r)
-            for r in models.CannedResponse.objects.filter(active=True).order_by("title")
-        ]
+        replies = selectors.canned_response_scope(
+            models.CannedResponse.objects.all(), viewer=info.context.viewer
+        )
+        return [CannedResponseType.from_model(r) for r in replies.order_by("title")]

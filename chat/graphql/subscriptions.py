@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from chat import events, models
+from chat import events, models, selectors
 from chat.services import common
 from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import db_async
@@ -25,10 +25,11 @@ from .types import (
 
 
 def _messages_between(conversation_id: int, after_seq: int, before_seq: int | None = None) -> list:
-    rows = models.Message.objects.filter(conversation_id=conversation_id, seq__gt=after_seq)
-    if before_seq is not None:
-        rows = rows.filter(seq__lt=before_seq)
-    return list(rows.order_by("seq"))
+    return list(
+        selectors.messages_between(
+            conversation_id=conversation_id, after_seq=after_seq, before_seq=before_seq
+        )
+    )
 
 
 def _event(event: events.ChatEvent) -> ChatEventPayload:
