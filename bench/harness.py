@@ -26,6 +26,10 @@ def production_env(**extra) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "x" * 50),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "0",
+        # Personal numbers are encrypted at rest: a fixed key for the bench database (never production's).
+        "FIELD_ENCRYPTION_KEYS": os.environ.get(
+            "FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OTA="
+        ),
         "BENCH_VIEWS": "1",
         "LOG_LEVEL": "WARNING",
         **extra,

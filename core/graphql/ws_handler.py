@@ -57,9 +57,9 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
             kind = _bad_request(UNSAFE_TEXT)
         else:
             kind = _operation_type(query, name)
-        if not isinstance(kind, GraphQLError) and not await self._authority_holds(operation):
-            return
         if kind is OperationType.SUBSCRIPTION:
+            if not await self._authority_holds(operation):
+                return
             # The operation's task runs in its own context: the language holds for its whole life.
             with translation.override(self._language()):
                 await super().run_operation(operation)
@@ -72,6 +72,9 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
         try:
             async with broadcast.sent_from_loop():
                 result = await db_async(self._execute)(operation)
+        except AccessTokenError as exc:
+            await self._authority_ended(operation, exc)
+            return
         except Exception as error:
             # Execution reports resolver failures itself; this is the machinery failing. The socket
             # and its other operations live on.
@@ -105,20 +108,25 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
         try:
             await db_async(self.context.viewer_recheck)()
         except AccessTokenError as exc:
-            with translation.override(self._language()):
-                refused = GraphQLError(str(Unauthenticated()), extensions={"code": "UNAUTHENTICATED"})
-            await operation.send_initial_errors([refused])
-            expired = exc.reason == "expired"
-            await self.websocket.close(
-                code=4401 if expired else 4403, reason="token expired" if expired else "session ended"
-            )
+            await self._authority_ended(operation, exc)
             return False
         return True
+
+    async def _authority_ended(self, operation: Operation, exc: AccessTokenError) -> None:
+        with translation.override(self._language()):
+            refused = GraphQLError(str(Unauthenticated()), extensions={"code": "UNAUTHENTICATED"})
+        await operation.send_initial_errors([refused])
+        expired = exc.reason == "expired"
+        await self.websocket.close(
+            code=4401 if expired else 4403, reason="token expired" if expired else "session ended"
+        )
 
     def _language(self) -> str:
         return getattr(self.context, "language", None) or settings.LANGUAGE_CODE
 
     def _execute(self, operation: Operation):
+        # The session check rides the same worker-thread hop as the operation (raises AccessTokenError).
+        self.context.viewer_recheck()
         with translation.override(self._language()):
             return self.schema.execute_sync(
                 operation.query,
