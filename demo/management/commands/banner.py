@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
 def runtime_parts() -> str:
     """What this process really runs on, read from the settings in force (not assumed)."""
-    database = "PostgreSQL" if connection.vendor == "postgresql" else connection.vendor.capitalize()
+    database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, connection.vendor)
     layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     channels = "in-memory channels" if "InMemory" in layer else "Redis channels"
     tasks = "eager tasks" if settings.CELERY_TASK_ALWAYS_EAGER else "Celery workers"
