@@ -17,8 +17,8 @@ while read -r package file name; do
   tar -xzf "$tarball" -C "$work" "package/$file"
   cp "$work/package/$file" "$out/$name"
   rm -rf "$work"/package "$tarball"
-  url=$(grep -o "https://unpkg.com/${package}/${file}" "$template")
-  expected=$(grep -A2 "$url" "$template" | grep -o 'sha384-[^"]*')
+  # strawberry's page names each asset by package path, with its SRI hash two lines below
+  expected=$(grep -A2 "/${package}/${file}\"" "$template" | grep -o 'sha384-[^"]*')
   actual="sha384-$(openssl dgst -sha384 -binary "$out/$name" | base64 -w0)"
   [ "$expected" = "$actual" ] || { echo "integrity mismatch for $package/$file" >&2; exit 1; }
   echo "$name  $package  $actual"

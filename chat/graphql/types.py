@@ -89,15 +89,14 @@ class ConversationType(relay.Node):
     @classmethod
     def from_model(cls, c: models.Conversation) -> "ConversationType":
         # A listing annotates position and wait (selectors.queue_listing); a single chat asks.
-        position = getattr(c, "position", None) if hasattr(c, "position") else selectors.queue_position(c)
+        listed = hasattr(c, "position")
+        position = c.position if listed else selectors.queue_position(c)
         return cls(
             id=c.pk,
             status=models.ConversationStatus(c.status),
             topic=c.topic,
             queue_position=position,
-            estimated_wait_seconds=getattr(c, "estimated_wait", None)
-            if hasattr(c, "estimated_wait")
-            else selectors.estimated_wait_seconds(position),
+            estimated_wait_seconds=c.estimated_wait if listed else selectors.estimated_wait_seconds(position),
             last_seq=c.last_seq,
             customer_read_seq=c.customer_read_seq,
             staff_read_seq=c.staff_read_seq,

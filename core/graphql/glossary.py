@@ -7,7 +7,6 @@ field left without a description.
 """
 
 from graphql import (
-    GraphQLEnumType,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
@@ -370,5 +369,3 @@ def describe_schema(schema: GraphQLSchema) -> None:
             type_.description = TYPES_AND_FIELDS.get(name)
         if isinstance(type_, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
             _describe_fields(name, type_.fields)
-        elif isinstance(type_, GraphQLEnumType):
-            continue
