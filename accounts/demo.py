@@ -32,7 +32,13 @@ DEMO_CUSTOMERS = [
     },
 ]
 DEMO_AGENT = {"phone": "13900000001", "name": "王芳", "agent_code": "A0001", "branch": "北京分公司"}
-DEMO_STAFF = {"phone": "13700000001", "name": "陈静", "employee_no": "S0001", "team": "客服中心"}
+# The pool's demo staff (DESIGN.md): roles, skills and languages are set by operations.demo.
+DEMO_STAFF = [
+    {"phone": "13700000001", "name": "陈静", "employee_no": "S0001", "team": "客服中心"},
+    {"phone": "13700000002", "name": "黄嘉欣", "employee_no": "S0002", "team": "广州审核中心"},
+    {"phone": "13700000003", "name": "艾力", "employee_no": "S0003", "team": "新疆核保中心"},
+    {"phone": "13700000004", "name": "周敏", "employee_no": "S0004", "team": "运营监控中心"},
+]
 
 
 def _user(phone: str, role: str, display_name: str, password_hash: str) -> User:
@@ -62,16 +68,12 @@ def seed_demo_accounts() -> dict[str, User]:
         },
     )
     users[DEMO_AGENT["phone"]] = agent
-    staff = _user(DEMO_STAFF["phone"], Role.STAFF, DEMO_STAFF["name"], password_hash)
-    StaffProfile.objects.get_or_create(
-        user=staff,
-        defaults={
-            "name": DEMO_STAFF["name"],
-            "employee_no": DEMO_STAFF["employee_no"],
-            "team": DEMO_STAFF["team"],
-        },
-    )
-    users[DEMO_STAFF["phone"]] = staff
+    for data in DEMO_STAFF:
+        staff = _user(data["phone"], Role.STAFF, data["name"], password_hash)
+        StaffProfile.objects.get_or_create(
+            user=staff, defaults={key: value for key, value in data.items() if key != "phone"}
+        )
+        users[data["phone"]] = staff
     admin_user = _user("admin", Role.ADMIN, "管理员", password_hash)
     if not admin_user.is_superuser:
         admin_user.is_superuser = True

@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import CannedResponse, Conversation, FaqEntry, LeftMessage, Message, StaffPresence
+from core.masking import mask_phone
+
+from .models import CannedResponse, Conversation, FaqEntry, LeftMessage, Message
 from .selectors import chat_stats
+from .services import queue
 
 
 class MessageInline(admin.TabularInline):
@@ -40,6 +44,10 @@ class ConversationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Transcripts are records of what was said to a customer: kept, never deleted here.
+        return False
+
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(
             request, extra_context={**(extra_context or {}), "chat_stats": chat_stats()}
@@ -58,15 +66,30 @@ class CannedResponseAdmin(admin.ModelAdmin):
     list_display = ("title", "active")
 
 
-@admin.register(StaffPresence)
-class StaffPresenceAdmin(admin.ModelAdmin):
-    list_display = ("user", "status", "capacity", "last_assigned_at")
-    list_filter = ("status",)
-
-
 @admin.register(LeftMessage)
 class LeftMessageAdmin(admin.ModelAdmin):
-    list_display = ("id", "customer", "callback_phone", "created_at", "handled_at", "handled_by")
+    """Messages left out of hours; each is a callback task in the pool. Marking one handled here
+    closes that task too."""
+
+    list_display = ("id", "customer", "phone_masked", "created_at", "handled_at", "handled_by", "outcome")
     list_filter = (("handled_at", admin.EmptyFieldListFilter),)
-    search_fields = ("customer__name", "callback_phone")
-    raw_id_fields = ("conversation", "customer", "handled_by")
+    search_fields = ("customer__name",)
+    exclude = ("callback_phone",)
+    readonly_fields = ("conversation", "customer", "phone_masked", "body", "created_at", "handled_at",
+                       "handled_by", "outcome", "note")  # fmt: skip
+    actions = ("mark_handled",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("callback phone"))
+    def phone_masked(self, obj):
+        return mask_phone(obj.callback_phone)
+
+    @admin.action(description=_("Mark as handled (closes its callback task)"), permissions=["change"])
+    def mark_handled(self, request, queryset):
+        for left in queryset.filter(handled_at__isnull=True):
+            queue.left_message_handle(left=left, by=request.user)

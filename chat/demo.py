@@ -16,3 +16,19 @@ def seed_chat() -> None:
         FaqEntry.objects.get_or_create(key=entry["key"], defaults=entry)
     for title, body in CANNED:
         CannedResponse.objects.get_or_create(title=title, defaults={"body": body})
+
+
+def seed_demo_left_message(users) -> None:
+    """Li Xiuying left a message last night: a callback task waits in the pool."""
+    from .models import LeftMessage
+    from .services import messages, queue
+
+    li = users["13800000002"].customer
+    if LeftMessage.objects.filter(customer=li).exists():
+        return
+    conversation = messages.conversation_start(customer=li, topic="满期金")
+    queue.leave_message(
+        conversation=conversation,
+        body="我想问一下满期金怎么领，请给我回个电话。",
+        callback_phone=li.user.phone,
+    )

@@ -3,23 +3,29 @@ after the data they describe is committed (core.broadcast). Subscriptions decode
 same dataclasses; a replay from the store builds them too (services.common.message_event).
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import ClassVar
 
-from core.broadcast import group_send_on_commit
+from core.broadcast import EVENT_TYPE, event_decode, event_encode, event_kind, event_send_on_commit
+from operations.events import STAFF_ALL, staff_group
 
-STAFF_ALL = "chat.staff"
-CHANNEL_TYPE = "chat.event"
+CHANNEL_TYPE = EVENT_TYPE
+__all__ = [
+    "CHANNEL_TYPE",
+    "STAFF_ALL",
+    "conversation_group",
+    "decode",
+    "encode",
+    "send_on_commit",
+    "staff_group",
+]
 
 
 def conversation_group(conversation_id: int) -> str:
     return f"chat.conversation.{conversation_id}"
 
 
-def staff_group(user_id: int) -> str:
-    return f"chat.staff.{user_id}"
-
-
+@event_kind
 @dataclass(frozen=True)
 class MessageEvent:
     kind: ClassVar[str] = "MESSAGE"
@@ -33,6 +39,7 @@ class MessageEvent:
     suggestions: tuple[str, ...] = field(default_factory=tuple)
 
 
+@event_kind
 @dataclass(frozen=True)
 class StatusEvent:
     kind: ClassVar[str] = "STATUS"
@@ -40,6 +47,7 @@ class StatusEvent:
     status: str
 
 
+@event_kind
 @dataclass(frozen=True)
 class TypingEvent:
     kind: ClassVar[str] = "TYPING"
@@ -47,6 +55,7 @@ class TypingEvent:
     sender_kind: str
 
 
+@event_kind
 @dataclass(frozen=True)
 class ReadEvent:
     kind: ClassVar[str] = "READ"
@@ -55,6 +64,7 @@ class ReadEvent:
     seq: int
 
 
+@event_kind
 @dataclass(frozen=True)
 class QueuePositionEvent:
     kind: ClassVar[str] = "QUEUE_POSITION"
@@ -63,6 +73,7 @@ class QueuePositionEvent:
     estimated_wait_seconds: int
 
 
+@event_kind
 @dataclass(frozen=True)
 class AssignedEvent:
     """To one staff member: a chat was assigned to them."""
@@ -71,6 +82,7 @@ class AssignedEvent:
     conversation_id: int
 
 
+@event_kind
 @dataclass(frozen=True)
 class QueueChangedEvent:
     """To the whole desk: the queue changed."""
@@ -81,25 +93,8 @@ class QueueChangedEvent:
 
 ChatEvent = MessageEvent | StatusEvent | TypingEvent | ReadEvent | QueuePositionEvent
 StaffEvent = AssignedEvent | QueueChangedEvent
-_KINDS = {
-    cls.kind: cls
-    for cls in (
-        MessageEvent, StatusEvent, TypingEvent, ReadEvent, QueuePositionEvent, AssignedEvent, QueueChangedEvent
-    )
-}  # fmt: skip
 
 
-def encode(event) -> dict:
-    return {"kind": event.kind, **asdict(event)}
-
-
-def decode(payload: dict):
-    """The dataclass a channel-layer payload carries (lists come back as tuples)."""
-    values = {key: value for key, value in payload.items() if key != "kind"}
-    if "suggestions" in values:
-        values["suggestions"] = tuple(values["suggestions"] or ())
-    return _KINDS[payload["kind"]](**values)
-
-
-def send_on_commit(group: str, event) -> None:
-    group_send_on_commit(group, {"type": CHANNEL_TYPE, "event": encode(event)})
+encode = event_encode
+decode = event_decode
+send_on_commit = event_send_on_commit

@@ -1,4 +1,4 @@
-"""Conversations with the bot and the service desk, their gap-free message log, staff presence,
+"""Conversations with the bot and the service desk, their gap-free message log,
 the FAQ the bot answers from, canned responses and messages left outside service hours."""
 
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerProfile
+from operations.models import Availability, StaffPresence  # noqa: F401  (presence is the pool's)
 
 
 class ConversationStatus(models.TextChoices):
@@ -112,35 +113,6 @@ class Message(models.Model):
         return f"{self.conversation_id}#{self.seq}"
 
 
-class Availability(models.TextChoices):
-    ONLINE = "ONLINE", _("Online")
-    AWAY = "AWAY", _("Away")
-    OFFLINE = "OFFLINE", _("Offline")
-
-
-class StaffPresence(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="presence",
-        verbose_name=_("staff member"),
-    )
-    status = models.CharField(
-        max_length=8, choices=Availability.choices, default=Availability.OFFLINE, verbose_name=_("status")
-    )
-    capacity = models.PositiveSmallIntegerField(default=3, verbose_name=_("capacity"))
-    last_assigned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last assigned at"))
-    dialects = models.JSONField(default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("staff presence")
-        verbose_name_plural = _("staff presence")
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.status}"
-
-
 class PersonalFigures(models.TextChoices):
     NONE = "", _("None")
     LOAN_RATE = "LOAN_RATE", _("The customer's loan rates")
@@ -206,6 +178,8 @@ class LeftMessage(models.Model):
         related_name="+",
         verbose_name=_("handled by"),
     )
+    outcome = models.CharField(_("outcome"), max_length=12, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("left message")

@@ -1,10 +1,13 @@
 """Who may see which conversation: its customer, and the service desk."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
+from operations import selectors as ops_selectors
+from operations.models import Availability, Language, Skill, StaffPresence, StaffSkill
 
-from .models import Availability, Conversation, ConversationStatus
+from .models import Conversation, ConversationStatus
 
 
 def scope_customer(viewer) -> tuple[bool, int | None]:
@@ -18,16 +21,8 @@ def scope_customer(viewer) -> tuple[bool, int | None]:
 
 
 def is_supervisor(viewer) -> bool:
-    """Admins and the `supervisor` group see and act on every chat (remembered per user object)."""
-    if viewer is None:
-        return False
-    if not hasattr(viewer, "_nuanxin_supervisor"):
-        viewer._nuanxin_supervisor = (
-            viewer.role == Role.ADMIN
-            or viewer.is_superuser
-            or viewer.groups.filter(name="supervisor").exists()
-        )
-    return viewer._nuanxin_supervisor
+    """Admins and the `supervisor` group see and act on every chat (the pool's definition)."""
+    return ops_selectors.is_supervisor(viewer)
 
 
 def conversation_scope(queryset: QuerySet[Conversation], *, viewer) -> QuerySet[Conversation]:
@@ -75,7 +70,7 @@ def is_staff(viewer) -> bool:
 def chat_stats() -> dict:
     """Bot resolution rate (closed without a person), median time from asking for a person to a
     person's first reply, average rating."""
-    from django.db.models import Avg, Count, Q
+    from django.db.models import Avg
 
     totals = Conversation.objects.aggregate(
         closed=Count("pk", filter=Q(status="CLOSED")),
@@ -125,9 +120,43 @@ def queue_order() -> QuerySet[Conversation]:
 
 
 def staff_online_count() -> int:
-    from .models import StaffPresence
-
     return StaffPresence.objects.filter(status=Availability.ONLINE).count()
+
+
+def chat_language(conversation: Conversation) -> str:
+    """What the customer speaks: a dialect chosen in elder mode, else the chat's app language."""
+    spoken = ops_selectors.customer_language(conversation.customer)
+    if spoken == Language.MANDARIN and conversation.language.startswith("en"):
+        return Language.ENGLISH
+    return spoken
+
+
+def free_desk_staff(*, language: str) -> QuerySet[StaffPresence]:
+    """Online desk staff with room for another chat: speakers of `language` first, then the one
+    idle longest."""
+    active = (
+        Conversation.objects.filter(assigned_staff=OuterRef("user_id"), status=ConversationStatus.ACTIVE)
+        .order_by()
+        .values("assigned_staff")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    capacity = StaffSkill.objects.filter(user=OuterRef("user_id"), skill=Skill.CHAT).values("capacity")[:1]
+    staff = (
+        ops_selectors.staff_with_skill(Skill.CHAT)
+        .filter(status=Availability.ONLINE)
+        .annotate(active=Coalesce(Subquery(active), 0), room=Subquery(capacity))
+        .filter(active__lt=F("room"))
+    )
+    return ops_selectors.speakers_first(staff, language)
+
+
+def desk_has_room(user) -> bool:
+    capacity = (
+        StaffSkill.objects.filter(user=user, skill=Skill.CHAT).values_list("capacity", flat=True).first()
+    )
+    active = Conversation.objects.filter(assigned_staff=user, status=ConversationStatus.ACTIVE).count()
+    return capacity is not None and active < capacity
 
 
 def wait_for(position: int, online: int) -> int:
@@ -152,7 +181,7 @@ def estimated_wait_seconds(position: int | None) -> int | None:
 def queue_listing(*, limit: int = 200) -> list[Conversation]:
     """The queue as staff see it, each with its position and estimated wait: two queries whatever its
     length (a window function numbers the rows)."""
-    from django.db.models import F, Window
+    from django.db.models import Window
     from django.db.models.functions import RowNumber
 
     order = [F("priority").desc(), F("queued_at").asc(), F("pk").asc()]

@@ -20,6 +20,8 @@ from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySett
 from core.graphql.glossary import describe_schema
 from core.graphql.scalars import DecimalScalar, Rate, RateScalar
 from elder_mode.graphql import schema as elder_schema
+from operations.graphql import mutations as operations_mutations
+from operations.graphql import queries as operations_queries
 from policies.graphql import mutations as policies_mutations
 from policies.graphql import queries as policies_queries
 from reminders.graphql import schema as reminders_schema
@@ -53,6 +55,7 @@ Query = merge_types(
         elder_schema.Query,
         reminders_schema.Query,
         chat_queries.Query,
+        operations_queries.Query,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +66,7 @@ Mutation = merge_types(
         elder_schema.Mutation,
         reminders_schema.Mutation,
         chat_mutations.Mutation,
+        operations_mutations.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_subscriptions.Subscription))

@@ -52,3 +52,36 @@ async def sent_from_loop():
     finally:
         _deferred.reset(token)
         await _send_all(queue)
+
+
+# Typed events: one frozen dataclass per kind (a `kind` class variable), registered here so that any
+# app's events travel on one channel type and decode back into their dataclasses wherever they land.
+EVENT_TYPE = "app.event"
+_EVENT_KINDS: dict[str, type] = {}
+
+
+def event_kind(cls):
+    """Class decorator: register an event dataclass under its `kind`."""
+    assert cls.kind not in _EVENT_KINDS, cls.kind
+    _EVENT_KINDS[cls.kind] = cls
+    return cls
+
+
+def event_encode(event) -> dict:
+    from dataclasses import asdict
+
+    return {"kind": event.kind, **asdict(event)}
+
+
+def event_decode(payload: dict):
+    """The dataclass a channel-layer payload carries (lists come back as tuples)."""
+    values = {
+        key: tuple(value) if isinstance(value, list) else value
+        for key, value in payload.items()
+        if key != "kind"
+    }
+    return _EVENT_KINDS[payload["kind"]](**values)
+
+
+def event_send_on_commit(group: str, event) -> None:
+    group_send_on_commit(group, {"type": EVENT_TYPE, "event": event_encode(event)})

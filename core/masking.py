@@ -40,3 +40,11 @@ def mask_text(text: str) -> str:
     text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
     text = _LONG_DIGITS_RE.sub(lambda m: mask_account_number(m.group(0)), text)
     return _PHONE_RE.sub(r"\1****\2", text)
+
+
+def mask_name(name: str | None) -> str:
+    """A person's name as staff may see it before they handle the person: the surname only (张**)."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)

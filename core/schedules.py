@@ -7,10 +7,20 @@ from django.conf import settings
 
 def periodic_tasks_install(**_kwargs) -> int:
     """Create the periodic tasks of settings.PERIODIC_TASKS that do not exist yet. Returns how many."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
     created = 0
     for entry in settings.PERIODIC_TASKS:
+        if "every_seconds" in entry:
+            # Sub-minute jobs (presence, SLA watch) run on an interval rather than a crontab.
+            interval, _ = IntervalSchedule.objects.get_or_create(
+                every=entry["every_seconds"], period=IntervalSchedule.SECONDS
+            )
+            _task, made = PeriodicTask.objects.get_or_create(
+                name=entry["name"], defaults={"task": entry["task"], "interval": interval, "enabled": True}
+            )
+            created += made
+            continue
         crontab, _ = CrontabSchedule.objects.get_or_create(
             minute=entry["minute"],
             hour=entry["hour"],

@@ -3,6 +3,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_readonly import MoneyAndStatusReadOnly
 from core.errors import ServiceError
 from elder_mode.models import CallbackStatus, CallbackTask
 
@@ -46,12 +47,12 @@ class ProductAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_zh", "name_en")
 
 
-class PremiumInline(admin.TabularInline):
+class PremiumInline(MoneyAndStatusReadOnly, admin.TabularInline):
     model = PremiumDue
     extra = 0
 
 
-class CashValueInline(admin.TabularInline):
+class CashValueInline(MoneyAndStatusReadOnly, admin.TabularInline):
     model = CashValue
     extra = 0
 
@@ -67,7 +68,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(MoneyAndStatusReadOnly, admin.ModelAdmin):
     list_display = (
         "number",
         "product",
@@ -100,7 +101,7 @@ class BankAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyLoan)
-class PolicyLoanAdmin(admin.ModelAdmin):
+class PolicyLoanAdmin(MoneyAndStatusReadOnly, admin.ModelAdmin):
     list_display = (
         "id",
         "policy",
@@ -119,14 +120,14 @@ class PolicyLoanAdmin(admin.ModelAdmin):
     raw_id_fields = ("policy", "request", "bank_account")
 
 
-class RepaymentLineInline(admin.TabularInline):
+class RepaymentLineInline(MoneyAndStatusReadOnly, admin.TabularInline):
     model = RepaymentLine
     extra = 0
     raw_id_fields = ("loan",)
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(admin.ModelAdmin):
+class RepaymentAdmin(MoneyAndStatusReadOnly, admin.ModelAdmin):
     list_display = ("id", "customer", "total", "paid_on", "created_at")
     search_fields = ("customer__name", "customer__user__phone")
     raw_id_fields = ("customer", "request", "bank_account")
@@ -144,7 +145,7 @@ class BenefitLoanOffsetInline(admin.TabularInline):
 
 
 @admin.register(Benefit)
-class BenefitAdmin(admin.ModelAdmin):
+class BenefitAdmin(MoneyAndStatusReadOnly, admin.ModelAdmin):
     list_display = ("id", "policy", "kind", "amount", "loan_offset", "available_from", "status", "paid_at")
     list_filter = ("kind", "status")
     search_fields = ("policy__number", "policy__holder__name")
@@ -176,6 +177,10 @@ class ServicingRequestAdmin(admin.ModelAdmin):
     change_list_template = "admin/policies/servicingrequest/change_list.html"
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # A request is a record of what a customer asked and what was decided: never deleted here.
         return False
 
     @admin.display(description=_("reasons"))

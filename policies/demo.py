@@ -548,3 +548,44 @@ def _synthetic_loans(policies: list[Policy], today: date) -> None:
             )
         )
     PolicyLoan.objects.bulk_create(loans, batch_size=5000)
+
+
+def seed_demo_pool(users: dict[str, User]) -> None:
+    """Work in the pool on `make run`: two loan applications to an account verified minutes ago go
+    to review (through the real service); the demo reviewer has already rejected one (so the QA
+    sampling of a new reviewer's first tasks has raised a quality review), the other waits."""
+    from operations.models import SubjectType, Task, TaskKind, TaskOutcome
+    from operations.services.tasks import task_accept, task_complete
+
+    from .services.loans import loan_apply
+
+    zhang = users["13800000001"].customer
+    reviewer = users["13700000002"]
+    now = timezone.now()
+    fresh = _account(zhang, "CMB", "6225880011223344", 0, now)
+    BankAccount.objects.filter(pk=fresh.pk).update(verified_at=now)
+    fresh.refresh_from_db()
+    policy = Policy.objects.get(number="NX2019000001")
+    for key in ("demo-review-approved", "demo-review-waiting"):
+        outcome = loan_apply(
+            customer=zhang,
+            actor=zhang.user,
+            policy=policy,
+            amount=Decimal("1000.00"),
+            bank_account=fresh,
+            idempotency_key=key,
+        )
+        task = Task.objects.filter(
+            kind=TaskKind.SERVICING_REVIEW,
+            subject_type=SubjectType.SERVICING_REQUEST,
+            subject_id=outcome.request.pk,
+        ).first()
+        if key == "demo-review-approved" and task is not None and task.status in ("OPEN", "ASSIGNED"):
+            if task.assignee_id != reviewer.pk:
+                task_accept(user=reviewer, task=task)
+            task_complete(
+                user=reviewer,
+                task=task,
+                outcome=TaskOutcome.REJECT,
+                note="客户来电表示暂不需要借款，已核实本人意愿",
+            )

@@ -10,6 +10,8 @@ from core.graphql.errors import returns_user_errors
 from core.graphql.ids import not_found, pk_of
 from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import orm_resolver
+from operations import selectors as ops_selectors
+from operations.models import Skill
 
 from .access import _colleague_pk, _conversation, _sender_kind
 from .inputs import (
@@ -126,8 +128,9 @@ class Mutation:
         presence = staff.availability_set(
             user=info.context.viewer, status=input.status.value, capacity=input.capacity
         )
+        capacity = ops_selectors.skill_capacity(user=info.context.viewer, skill=Skill.CHAT) or 0
         return SetAvailabilityPayload(
-            presence=PresenceType(status=models.Availability(presence.status), capacity=presence.capacity)
+            presence=PresenceType(status=models.Availability(presence.status), capacity=capacity)
         )
 
     @strawberry.mutation(permission_classes=[StaffOnly])

@@ -12,6 +12,9 @@ from chat import events, models, selectors
 from chat.services import common
 from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import db_async
+from operations import selectors as ops_selectors
+from operations.events import SUPERVISORS
+from operations.models import TaskKind, TaskStatus
 
 from .access import _conversation_or_404
 from .types import (
@@ -62,12 +65,18 @@ def _event(event: events.ChatEvent) -> ChatEventPayload:
     return payload
 
 
-def _staff_event(event: events.StaffEvent) -> StaffEventPayload:
-    conversation = event.conversation_id
-    return StaffEventPayload(
-        type=StaffEventType(event.kind),
-        conversation_id=relay.GlobalID("Conversation", str(conversation)) if conversation else None,
-    )
+def _staff_event(event) -> StaffEventPayload:
+    payload = StaffEventPayload(type=StaffEventType(event.kind))
+    conversation = getattr(event, "conversation_id", None)
+    if conversation:
+        payload.conversation_id = relay.GlobalID("Conversation", str(conversation))
+    if hasattr(event, "task_id"):
+        payload.task_id = relay.GlobalID("Task", str(event.task_id))
+        payload.task_kind = TaskKind(event.task_kind)
+        status = getattr(event, "status", None)
+        payload.task_status = TaskStatus(status) if status else None
+        payload.overdue = getattr(event, "overdue", None)
+    return payload
 
 
 @strawberry.type
@@ -104,13 +113,15 @@ class Subscription:
                 yield _event(event)
 
     @strawberry.subscription(
-        permission_classes=[StaffOnly], description="Assignments to me and queue changes."
+        permission_classes=[StaffOnly],
+        description="Chats and tasks given to me, queue changes; supervisors also every task change and SLA risk.",
     )
     async def staff_events(self, info: Info) -> AsyncGenerator[StaffEventPayload, None]:
         viewer = info.context.viewer
         ws = info.context.request
-        async with ws.listen_to_channel(
-            events.CHANNEL_TYPE, groups=[events.staff_group(viewer.pk), events.STAFF_ALL]
-        ) as live:
+        groups = [events.staff_group(viewer.pk), events.STAFF_ALL]
+        if await db_async(ops_selectors.is_supervisor)(viewer):
+            groups.append(SUPERVISORS)
+        async with ws.listen_to_channel(events.CHANNEL_TYPE, groups=groups) as live:
             async for item in live:
                 yield _staff_event(events.decode(item["event"]))

@@ -11,6 +11,7 @@ from accounts.models import Role, User
 from chat import models, selectors
 from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import has_role
+from operations.graphql.types import AvailabilityEnum, TaskKindEnum, TaskStatusEnum
 
 StaffOnly = has_role(Role.STAFF, Role.ADMIN)
 
@@ -22,9 +23,6 @@ ConversationStatusEnum = strawberry.enum(models.ConversationStatus, name="Conver
 
 
 SenderKindEnum = strawberry.enum(models.SenderKind, name="SenderKind")
-
-
-AvailabilityEnum = strawberry.enum(models.Availability, name="Availability")
 
 
 @strawberry.enum
@@ -120,12 +118,19 @@ class ChatEventPayload:
 class StaffEventType(Enum):
     ASSIGNED = "ASSIGNED"
     QUEUE_CHANGED = "QUEUE_CHANGED"
+    TASK_ASSIGNED = "TASK_ASSIGNED"
+    TASK_UPDATED = "TASK_UPDATED"
+    SLA_AT_RISK = "SLA_AT_RISK"
 
 
 @strawberry.type(name="StaffEvent")
 class StaffEventPayload:
     type: StaffEventType
     conversation_id: relay.GlobalID | None = None
+    task_id: relay.GlobalID | None = None
+    task_kind: TaskKindEnum | None = None
+    task_status: TaskStatusEnum | None = None
+    overdue: bool | None = None
 
 
 @strawberry.type(name="CannedResponse", description="A prepared reply the service desk can send.")

@@ -2,10 +2,12 @@
 (stored, then broadcast on commit), status events and service hours."""
 
 import functools
-from datetime import datetime, time
+from datetime import datetime
 
 from django.db import connection
-from django.utils import timezone
+
+from operations.models import ServiceHours
+from operations.services import calendar
 
 from .. import events
 from ..models import (
@@ -14,15 +16,13 @@ from ..models import (
     Message,
 )
 
-SERVICE_FROM, SERVICE_UNTIL = time(8, 0), time(21, 0)
-
-
 MAX_BODY = 2000  # characters of a chat message or a left message
 OPEN = (ConversationStatus.BOT, ConversationStatus.QUEUED, ConversationStatus.ACTIVE)
 
 
 def in_service_hours(now: datetime) -> bool:
-    return SERVICE_FROM <= timezone.localtime(now).time() < SERVICE_UNTIL
+    """The chat desk's hours, from the pool's business calendar (admin-editable)."""
+    return calendar.service_open(ServiceHours.CHAT_DESK, now)
 
 
 def message_event(message: Message) -> events.MessageEvent:

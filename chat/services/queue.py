@@ -4,7 +4,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,16 +11,11 @@ from django.utils.translation import gettext_lazy
 from accounts.services import phone_validate
 from core.errors import ErrorCode, ServiceError
 from elder_mode.selectors import customer_is_elderly
+from operations.models import Availability, StaffPresence, SubjectType, TaskKind
+from operations.services import tasks
 
 from .. import events, selectors
-from ..models import (
-    Availability,
-    Conversation,
-    ConversationStatus,
-    LeftMessage,
-    SenderKind,
-    StaffPresence,
-)
+from ..models import Conversation, ConversationStatus, LeftMessage, SenderKind
 from .common import MAX_BODY, OPEN, _append, _locked, _status_event, in_service_hours
 
 
@@ -87,42 +81,83 @@ def leave_message(*, conversation: Conversation, body: str, callback_phone: str)
         conversation.save(update_fields=["status"])
         _append(conversation, kind=SenderKind.CUSTOMER, body=body, sender=conversation.customer.user)
         _status_event(conversation)
+        # The callback is pool work, raised with the message (12:00 the next business day).
+        tasks.task_raise(
+            kind=TaskKind.LEFT_MESSAGE_CALLBACK,
+            subject_type=SubjectType.CONVERSATION,
+            subject_id=conversation.pk,
+            customer=conversation.customer,
+            title=body[:80],
+            language=selectors.chat_language(conversation),
+        )
     return left
 
 
-def _free_staff():
-    """Online staff with room, the one idle longest first."""
-    return (
-        StaffPresence.objects.filter(status=Availability.ONLINE)
-        .annotate(
-            active=Count(
-                "user__assigned_chats", filter=Q(user__assigned_chats__status=ConversationStatus.ACTIVE)
-            )
-        )
-        .filter(active__lt=F("capacity"))
-        .order_by(F("last_assigned_at").asc(nulls_first=True), "pk")
+def left_message_followed_up(*, task, outcome: str, note: str, user) -> None:
+    """Completing a left-message callback task records its outcome on the message (a call nobody
+    answered leaves it open for the next attempt)."""
+    if task.status != "DONE":
+        return
+    LeftMessage.objects.filter(conversation_id=task.subject_id, handled_at__isnull=True).update(
+        handled_at=task.completed_at, handled_by=user, outcome=outcome, note=note[:255]
     )
 
 
+def left_message_handle(*, left: LeftMessage, by, outcome: str = "RESOLVED", note: str = "") -> LeftMessage:
+    """Mark a left message handled outside the pool (the admin): its callback task closes with it."""
+    with transaction.atomic():
+        left = LeftMessage.objects.select_for_update().get(pk=left.pk)
+        if left.handled_at is not None:
+            return left
+        left.handled_at = timezone.now()
+        left.handled_by = by
+        left.outcome = outcome
+        left.note = note[:255]
+        left.save(update_fields=["handled_at", "handled_by", "outcome", "note"])
+        tasks.subject_settled(
+            subject_type=SubjectType.CONVERSATION,
+            subject_id=left.conversation_id,
+            kinds=[TaskKind.LEFT_MESSAGE_CALLBACK],
+            by=by,
+            outcome=outcome,
+        )
+    return left
+
+
 def conversations_assign(now: datetime | None = None) -> int:
-    """Give queued chats to free staff until one of them runs out; tell the rest their new position."""
+    """Give queued chats, in queue order, to free people (a speaker of the customer's language or
+    dialect first, then the one idle longest) until nobody is free; tell the rest their position."""
     now = now or timezone.now()
     assigned = 0
     while True:
         with transaction.atomic():
-            presence = _free_staff().first()
-            if presence is None:
-                break
-            presence = StaffPresence.objects.select_for_update().get(pk=presence.pk)
             conversation = selectors.queue_order().select_for_update(skip_locked=True).first()
             if conversation is None:
                 break
-            _assign(conversation, presence.user, now)
-            presence.last_assigned_at = now
-            presence.save(update_fields=["last_assigned_at"])
+            if not _assign_to_free_staff(conversation, now):
+                break
             assigned += 1
     _queue_positions_broadcast()
     return assigned
+
+
+def _assign_to_free_staff(conversation: Conversation, now: datetime) -> bool:
+    language = selectors.chat_language(conversation)
+    for candidate in selectors.free_desk_staff(language=language)[:5]:
+        # Someone else is giving this person a chat: try the next rather than wait.
+        presence = (
+            StaffPresence.objects.select_for_update(skip_locked=True)
+            .filter(pk=candidate.pk, status=Availability.ONLINE)
+            .select_related("user")
+            .first()
+        )
+        if presence is None or not selectors.desk_has_room(presence.user):
+            continue
+        _assign(conversation, presence.user, now)
+        presence.last_assigned_at = now
+        presence.save(update_fields=["last_assigned_at"])
+        return True
+    return False
 
 
 def _assign(conversation: Conversation, staff_user, now: datetime) -> None:

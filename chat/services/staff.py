@@ -7,50 +7,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.errors import ErrorCode, ServiceError
+from operations import selectors as ops_selectors
+from operations.models import Availability, Skill, StaffPresence
+from operations.services import presence
 
-from ..models import (
-    Availability,
-    Conversation,
-    ConversationStatus,
-    SenderKind,
-    StaffPresence,
-)
+from ..models import Conversation, ConversationStatus, SenderKind
 from .common import _append, _locked, _status_event
 from .queue import _assign, _queue_positions_broadcast, conversations_assign
 
 
 def availability_set(*, user, status: str, capacity: int | None = None) -> StaffPresence:
-    """Going offline returns the staff member's chats to the front of the queue."""
-    if status not in Availability.values:
-        raise ServiceError(ErrorCode.INVALID, gettext_lazy("Unknown availability."), field="status")
-    if capacity is not None and not 1 <= capacity <= 10:
-        raise ServiceError(ErrorCode.INVALID, gettext_lazy("Capacity must be 1 to 10."), field="capacity")
-    now = timezone.now()
-    with transaction.atomic():
-        presence, _created = StaffPresence.objects.select_for_update().get_or_create(user=user)
-        presence.status = status
-        if capacity is not None:
-            presence.capacity = capacity
-        presence.save()
-        if status == Availability.OFFLINE:
-            for conversation in Conversation.objects.select_for_update().filter(
-                assigned_staff=user, status=ConversationStatus.ACTIVE
-            ):
-                conversation.status = ConversationStatus.QUEUED
-                conversation.assigned_staff = None
-                # Back to the front: a priority above every waiting customer.
-                conversation.priority = 2
-                conversation.queued_at = conversation.queued_at or now
-                conversation.save(update_fields=["status", "assigned_staff", "priority", "queued_at"])
-                with translation.override(settings.LANGUAGE_CODE):
-                    _append(
-                        conversation,
-                        kind=SenderKind.SYSTEM,
-                        body=_("We are finding you another person; you are first in line."),
-                    )
-                _status_event(conversation)
-        transaction.on_commit(lambda: conversations_assign())
-    return presence
+    """Presence is the pool's (one mechanism for chats and tasks); going offline hands chats back
+    through `chats_hand_back`, going online gives the person chats (see apps.ChatConfig.ready)."""
+    return presence.presence_set(user=user, status=status, capacity=capacity)
+
+
+def chats_hand_back(*, user, now) -> int:
+    """A person went offline (by choice or lost heartbeat): their chats go back to the front of the
+    queue, in the same transaction."""
+    returned = 0
+    for conversation in Conversation.objects.select_for_update().filter(
+        assigned_staff=user, status=ConversationStatus.ACTIVE
+    ):
+        conversation.status = ConversationStatus.QUEUED
+        conversation.assigned_staff = None
+        # Back to the front: a priority above every waiting customer.
+        conversation.priority = 2
+        conversation.queued_at = conversation.queued_at or now
+        conversation.save(update_fields=["status", "assigned_staff", "priority", "queued_at"])
+        with translation.override(settings.LANGUAGE_CODE):
+            _append(
+                conversation,
+                kind=SenderKind.SYSTEM,
+                body=_("We are finding you another person; you are first in line."),
+            )
+        _status_event(conversation)
+        returned += 1
+    transaction.on_commit(lambda: conversations_assign())
+    return returned
 
 
 def chat_accept(*, user, conversation: Conversation) -> Conversation:
@@ -78,7 +72,11 @@ def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
                 gettext_lazy("Only your active chats can be transferred."),
                 field="conversationId",
             )
-        if not StaffPresence.objects.filter(user=to_user, status=Availability.ONLINE).exists():
+        if (
+            not ops_selectors.staff_with_skill(Skill.CHAT)
+            .filter(user=to_user, status=Availability.ONLINE)
+            .exists()
+        ):
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE, gettext_lazy("That colleague is not online."), field="toStaffId"
             )

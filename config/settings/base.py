@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "policies",
     "reminders",
     "chat",
+    "operations",
     "elder_mode",
     "demo",
 ]
@@ -183,6 +184,11 @@ PERIODIC_TASKS = [
         "hour": "*",
     },
     {"name": "Close idle chats", "task": "chat.tasks.chats_close_idle", "minute": "*", "hour": "*"},
+    # The pool: presence lost after 60 s of silence (checked every 10 s), SLA flags, a dispatch
+    # sweep for work that waited (a callback's retry time, people coming free).
+    {"name": "Presence sweep", "task": "operations.tasks.presence_sweep", "every_seconds": 10},
+    {"name": "SLA watch", "task": "operations.tasks.sla_flags_announce", "every_seconds": 30},
+    {"name": "Pool dispatch", "task": "operations.tasks.pool_dispatch", "every_seconds": 30},
 ]
 
 # Login lockout: this many failed passwords per phone or per client address lock it for the cool-off.

@@ -15,6 +15,7 @@ from core.masking import mask_text
 from core.speech import amount_spoken, speakable
 
 from ..models import AuditEvent, IdempotencyRecord, RequestStatus, ServicingRequest
+from .pool import request_tasks_follow
 
 MAX_IDEMPOTENCY_KEY = 255
 OutcomeT = TypeVar("OutcomeT", bound="Outcome")
@@ -121,6 +122,7 @@ def request_route(
     if routed_by is not None:
         request.decided_by = routed_by
     request.save(update_fields=["status", "reasons", "risk_flags", "routed_at", "decided_by"])
+    request_tasks_follow(request, by=routed_by)
     return request
 
 
@@ -146,6 +148,7 @@ def request_decide(
     request.save(
         update_fields=["status", "reasons", "risk_flags", "decided_by", "decided_at", "completed_at"]
     )
+    request_tasks_follow(request, by=decided_by)
     return request
 
 
@@ -155,6 +158,7 @@ def request_withdraw(request: ServicingRequest, *, reasons: list[str], now: date
     request.reasons = [*request.reasons, *reasons]
     request.completed_at = _not_before_submission(request, now)
     request.save(update_fields=["status", "reasons", "completed_at"])
+    request_tasks_follow(request)
 
 
 def request_complete(

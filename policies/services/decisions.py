@@ -23,11 +23,14 @@ def servicing_request_approve(*, request_id: int, reviewer) -> ServicingRequest:
     return request
 
 
-def servicing_request_reject(*, request_id: int, reviewer) -> ServicingRequest:
+def servicing_request_reject(*, request_id: int, reviewer, note: str = "") -> ServicingRequest:
     with transaction.atomic():
         request = ServicingRequest.objects.select_for_update().get(pk=request_id)
         if request.status != RequestStatus.PENDING_REVIEW:
             raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("Only requests pending review can be rejected."))
+        if note:
+            request.summary = {**request.summary, "reviewer_note": note}
+            request.save(update_fields=["summary"])
         request_decide(
             request,
             status=RequestStatus.REJECTED,

@@ -31,6 +31,18 @@ def callback_record(*, task_id: int, staff, confirmed: bool, note: str = "") -> 
     return task
 
 
+def callback_attempt_record(*, task_id: int, staff, note: str = "") -> CallbackTask:
+    """A call nobody answered: the hold stays, and the attempt is noted for the next caller."""
+    with transaction.atomic():
+        task = CallbackTask.objects.select_for_update().get(pk=task_id)
+        if task.status != CallbackStatus.OPEN:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("This callback has already been recorded."))
+        stamp = timezone.localtime().strftime("%m-%d %H:%M")
+        task.note = f"{task.note} [{stamp}] {note or '—'}".strip()[-255:]
+        task.save(update_fields=["note"])
+    return task
+
+
 def callbacks_expire(*, now: datetime | None = None) -> int:
     """Daily: holds nobody confirmed within 5 days are cancelled, and the customer told."""
     now = now or timezone.now()

@@ -50,7 +50,22 @@ class AgentFactory(DjangoModelFactory):
 class StaffFactory(DjangoModelFactory):
     class Meta:
         model = StaffProfile
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory, role=Role.STAFF)
     name = factory.Faker("name", locale="zh_CN")
     employee_no = factory.Sequence(lambda n: f"S{n:05d}")
+
+    # The pool's set-up: roles (groups), their skills and the languages spoken. Desk by default.
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if not create:
+            return
+        from operations.services.staff import staff_profile_set
+
+        staff_profile_set(
+            user=self.user,
+            roles=extracted if extracted is not None else ["desk"],
+            languages=kwargs.get("languages", ("zh",)),
+            capacity=kwargs.get("capacity"),
+        )

@@ -7,6 +7,7 @@ import pytest
 from chat.models import Conversation, LeftMessage, Message, StaffPresence
 from chat.services import messages
 from chat.services.lifecycle import chats_close_idle
+from operations.models import StaffSkill
 from tests.conftest import GraphQLClient, error_codes
 
 from .conftest import OPEN_HOURS
@@ -97,9 +98,10 @@ def test_elderly_customer_who_came_later_goes_first_and_idle_staff_gets_it(
     assert Conversation.objects.get(pk=Conversation.objects.order_by("pk").first().pk).status == "QUEUED"
 
     a, b = _client("13700000081"), _client("13700000082")
-    StaffPresence.objects.create(
-        user=staff_b.user, status="ONLINE", capacity=1, last_assigned_at=OPEN_HOURS - timedelta(minutes=5)
+    StaffPresence.objects.filter(user=staff_b.user).update(
+        status="ONLINE", last_heartbeat_at=OPEN_HOURS, last_assigned_at=OPEN_HOURS - timedelta(minutes=5)
     )
+    StaffSkill.objects.filter(user=staff_b.user, skill="CHAT").update(capacity=1)
     a(
         AVAILABILITY, {"s": "ONLINE", "c": 1}
     )  # never assigned: idle longest, gets the first (the elderly) chat

@@ -26,7 +26,7 @@ def test_a_replayed_message_is_the_event_that_was_broadcast(
     customer, clock, django_capture_on_commit_callbacks
 ):
     conversation = messages.conversation_start(customer=customer)
-    with mock.patch("chat.events.group_send_on_commit") as send:
+    with mock.patch("core.broadcast.group_send_on_commit") as send:
         message = messages.message_send(
             conversation_id=conversation.pk,
             sender=customer.user,

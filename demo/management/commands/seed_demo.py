@@ -4,10 +4,11 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from accounts.demo import seed_demo_accounts, seed_synthetic_customers
-from chat.demo import seed_chat
+from chat.demo import seed_chat, seed_demo_left_message
 from core.money import business_today
 from elder_mode.demo import seed_risk_notices
-from policies.demo import seed_demo_policies, seed_synthetic_policies
+from operations.demo import seed_pool_staff
+from policies.demo import seed_demo_policies, seed_demo_pool, seed_synthetic_policies
 from reminders.services.scan import reminder_scan
 
 
@@ -21,9 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, customers: int, batch_size: int, no_progress: bool, **options):
         users = seed_demo_accounts()
+        seed_pool_staff(users)
         seed_demo_policies(users)
         seed_risk_notices()
         seed_chat()
+        if not customers:
+            # Work waiting in the national pool: a review, a left-message callback, a quality review.
+            seed_demo_pool(users)
+            seed_demo_left_message(users)
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
         if not customers:
             # The demo agent's feed: every kind open, none pushed yet (the agent pushes in the demo).

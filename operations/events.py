@@ -1,0 +1,69 @@
+"""Staff events of the pool, and the channel groups the workbench listens on (chat's desk events
+travel on the same groups)."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from core.broadcast import event_kind, event_send_on_commit
+
+STAFF_ALL = "staff.all"
+SUPERVISORS = "staff.supervisors"
+
+
+def staff_group(user_id: int) -> str:
+    return f"staff.{user_id}"
+
+
+@event_kind
+@dataclass(frozen=True)
+class TaskAssignedEvent:
+    """To one person: a task is now theirs."""
+
+    kind: ClassVar[str] = "TASK_ASSIGNED"
+    task_id: int
+    task_kind: str
+
+
+@event_kind
+@dataclass(frozen=True)
+class TaskUpdatedEvent:
+    """To supervisors and to the person concerned: a task was raised, returned, finished or moved."""
+
+    kind: ClassVar[str] = "TASK_UPDATED"
+    task_id: int
+    task_kind: str
+    status: str
+
+
+@event_kind
+@dataclass(frozen=True)
+class SlaAtRiskEvent:
+    """To supervisors (and the assignee): 80% of the task's SLA has passed, or it is overdue."""
+
+    kind: ClassVar[str] = "SLA_AT_RISK"
+    task_id: int
+    task_kind: str
+    overdue: bool
+
+
+def task_updated(task) -> None:
+    event = TaskUpdatedEvent(task_id=task.pk, task_kind=task.kind, status=task.status)
+    event_send_on_commit(SUPERVISORS, event)
+    if task.assignee_id:
+        event_send_on_commit(staff_group(task.assignee_id), event)
+
+
+def task_assigned(task) -> None:
+    event_send_on_commit(
+        staff_group(task.assignee_id), TaskAssignedEvent(task_id=task.pk, task_kind=task.kind)
+    )
+    event_send_on_commit(
+        SUPERVISORS, TaskUpdatedEvent(task_id=task.pk, task_kind=task.kind, status=task.status)
+    )
+
+
+def sla_at_risk(task, *, overdue: bool) -> None:
+    event = SlaAtRiskEvent(task_id=task.pk, task_kind=task.kind, overdue=overdue)
+    event_send_on_commit(SUPERVISORS, event)
+    if task.assignee_id:
+        event_send_on_commit(staff_group(task.assignee_id), event)
