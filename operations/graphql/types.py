@@ -36,7 +36,7 @@ SUBJECT_NODE = {
 
 @strawberry.type(name="TaskCustomer", description="The customer a task is about, as the pool shows them.")
 class TaskCustomerType:
-    id: relay.GlobalID = strawberry.field(
+    customer_id: relay.GlobalID = strawberry.field(
         description="The Customer id: ask customer360 while you hold the task."
     )
     masked_name: str
