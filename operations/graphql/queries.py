@@ -9,7 +9,6 @@ import strawberry_django
 from django.utils import timezone
 from strawberry import relay
 from strawberry.types import Info
-from strawberry_django.relay import DjangoListConnection
 
 from chat.graphql.types import ConversationType
 from core.errors import ServiceError
@@ -23,6 +22,7 @@ from .types import (
     LanguageEnum,
     OperationsBoardType,
     StaffOnly,
+    TaskConnection,
     TaskKindEnum,
     TaskStatusEnum,
     TaskType,
@@ -67,12 +67,12 @@ class Customer360Type:
 
 @strawberry.type
 class Query:
-    @strawberry_django.connection(DjangoListConnection[TaskType], permission_classes=[StaffOnly])
+    @strawberry_django.connection(TaskConnection, permission_classes=[StaffOnly])
     def my_tasks(self, info: Info, status: TaskStatusEnum | None = None) -> Iterable[models.Task]:
         return selectors.my_tasks(viewer=info.context.viewer, status=status.value if status else None)
 
     @strawberry_django.connection(
-        DjangoListConnection[TaskType],
+        TaskConnection,
         permission_classes=[StaffOnly],
         description="Open tasks nobody holds that your roles may take, in the order the pool hands them out.",
     )

@@ -7,6 +7,7 @@ import strawberry_django
 from django.utils import timezone
 from strawberry import relay
 from strawberry.types import Info
+from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import Role
 from core.graphql.permissions import has_role
@@ -110,19 +111,50 @@ class TaskType(relay.Node):
         "access rules.",
     )
     def subject(self, info: Info) -> relay.Node | None:
-        gid = relay.GlobalID(SUBJECT_NODE[self.subject_type], str(self.subject_id))
-        try:
-            return gid.resolve_node_sync(info, required=False)
-        except KeyError:  # a subject type whose app is not installed
-            return None
+        if hasattr(self, "_subject"):  # fetched with its page (TaskConnection)
+            return self._subject
+        return subjects_attach([self], info)[0]._subject
 
-    @strawberry_django.field(only=["assignee_id"], select_related=["assignee"])
+    @strawberry_django.field(
+        only=["assignee_id", "assignee__display_name", "assignee__staff__name"],
+        select_related=["assignee", "assignee__staff"],
+    )
     def assignee(self) -> "StaffMemberType | None":
         return StaffMemberType.from_user(self.assignee) if self.assignee_id else None
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):
         return selectors.task_scope(queryset, viewer=info.context.viewer)
+
+
+def subjects_attach(tasks: list, info: Info) -> list:
+    """Fetch the subjects of `tasks` with one query per subject type, each through its own Node type
+    (so its access rules apply), and keep each on its task."""
+    by_type: dict[str, list] = {}
+    for task in tasks:
+        by_type.setdefault(SUBJECT_NODE[task.subject_type], []).append(task)
+    for type_name, group in by_type.items():
+        definition = info.schema.get_type_by_name(type_name)
+        if definition is None:  # a subject type whose app is not installed yet
+            found = [None] * len(group)
+        else:
+            found = list(
+                definition.origin.resolve_nodes(
+                    info=info, node_ids=[str(task.subject_id) for task in group], required=False
+                )
+            )
+        for task, subject in zip(group, found, strict=True):
+            task._subject = subject
+    return tasks
+
+
+@strawberry.type(name="TaskConnection", description="A page of tasks.")
+class TaskConnection(DjangoListConnection[TaskType]):
+    @classmethod
+    def resolve_connection(cls, nodes, *, info: Info, **kwargs):
+        connection = super().resolve_connection(nodes, info=info, **kwargs)
+        subjects_attach([edge.node for edge in connection.edges], info)
+        return connection
 
 
 @strawberry.type(name="StaffMember", description="A colleague in the pool.")

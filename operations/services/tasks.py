@@ -126,7 +126,11 @@ def task_accept(*, user, task: Task, now: datetime | None = None) -> Task:
             raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("This task has already been taken."), field="taskId")
         if task.subject_handler_id == user.pk:
             raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("You cannot review your own work."), field="taskId")
-        if presence is None or not dispatch.has_room(user=user, skill=task.skill):
+        if presence is None or not selectors.staff_can_take(user=user, task=task):
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _("You do not handle this kind of task."), field="taskId"
+            )
+        if not dispatch.has_room(user=user, skill=task.skill):
             raise ServiceError(
                 ErrorCode.LIMIT_EXCEEDED,
                 _("You already hold as many tasks of this kind as your capacity allows."),
