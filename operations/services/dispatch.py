@@ -76,8 +76,9 @@ def task_assign(*, task_id: int, exclude_user_id: int | None = None, now: dateti
         return task is not None and _assign_locked(task, now, exclude_user_id)
 
 
-def pool_dispatch(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Hand out open tasks in pool order until nobody fits or `limit` are given. Returns how many."""
+def pool_dispatch(*, now: datetime | None = None, limit: int = 500, record: list | None = None) -> int:
+    """Hand out open tasks in pool order until nobody fits or `limit` are given. Returns how many
+    (and appends each task id given to `record`, for audits of concurrent dispatchers)."""
     now = now or timezone.now()
     assigned = 0
     stuck_skills: set[str] = set()
@@ -98,6 +99,8 @@ def pool_dispatch(*, now: datetime | None = None, limit: int = 500) -> int:
                 break
             if _assign_locked(task, now):
                 assigned += 1
+                if record is not None:
+                    record.append(task.pk)
                 continue
         # Nobody free for it. A QA review may be stuck on its own handler alone: skip just that task.
         if task.subject_handler_id and selectors.free_staff_for(task=task, now=now).exists():
