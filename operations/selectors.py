@@ -20,8 +20,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from accounts.models import Role
+from accounts.selectors import customers_in_hand, sees_every_customer
 from elder_mode.models import Dialect
-from elder_mode.selectors import accessibility_for, customer_is_elderly
+from elder_mode.selectors import accessibility_for, customer_is_elderly, elder_mode_suggested
 
 from .models import (
     KIND_SKILL,
@@ -64,9 +65,7 @@ def staff_groups(viewer) -> frozenset[str]:
 
 def is_supervisor(viewer) -> bool:
     """Admins and the `supervisor` group see and act on all work."""
-    if viewer is None:
-        return False
-    return viewer.role == Role.ADMIN or viewer.is_superuser or "supervisor" in staff_groups(viewer)
+    return sees_every_customer(viewer)
 
 
 def skills_allowed(viewer) -> list[str]:
@@ -109,6 +108,14 @@ def task_queue(*, viewer, kind: str | None = None, now: datetime) -> QuerySet[Ta
 def customer_language(customer) -> str:
     """The customer's dialect if they chose one in elder mode, else Mandarin."""
     return DIALECT_LANGUAGE.get(accessibility_for(customer.user).dialect, Language.MANDARIN)
+
+
+def customer_profile_for_work(customer, now: datetime) -> tuple[str, bool]:
+    """(language, elderly) with one read of the accessibility profile: what dispatch orders by."""
+    profile = accessibility_for(customer.user)
+    language = DIALECT_LANGUAGE.get(profile.dialect, Language.MANDARIN)
+    elderly = profile.elder_mode or elder_mode_suggested(customer, now.astimezone(SHANGHAI).date())
+    return language, elderly
 
 
 def customer_elderly(customer, now: datetime) -> bool:
@@ -170,11 +177,7 @@ def customer_in_hand(*, viewer, customer_id: int) -> bool:
     """Whether the viewer holds a task or an active chat about this customer right now."""
     if viewer is None or viewer.role not in (Role.STAFF, Role.ADMIN):
         return False
-    holds_task = Task.objects.filter(
-        assignee=viewer, status=TaskStatus.ASSIGNED, customer_id=customer_id
-    ).exists()
-    # Chats live in the chat app above this one: reached through the user's reverse relation.
-    return holds_task or viewer.assigned_chats.filter(status="ACTIVE", customer_id=customer_id).exists()
+    return customers_in_hand(viewer).filter(pk=customer_id).exists()
 
 
 def board(*, now: datetime) -> dict:

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import CustomerProfile, Role, User
+from accounts.selectors import customers_in_hand, sees_every_customer
 
 from .models import (
     OPEN_REQUEST,
@@ -27,11 +28,19 @@ def _customer_id(viewer: User | None) -> int | None:
     return customer.pk if customer else None
 
 
+def _handled(queryset: QuerySet, viewer: User, customer_field: str) -> QuerySet:
+    """Staff see a customer's details only while they handle the customer (a task or a chat);
+    supervisors and admins see all (DESIGN.md, Operations)."""
+    if sees_every_customer(viewer):
+        return queryset
+    return queryset.filter(**{f"{customer_field}__in": customers_in_hand(viewer)})
+
+
 def policy_scope(queryset: QuerySet[Policy], *, viewer: User | None) -> QuerySet[Policy]:
     if viewer is None:
         return queryset.none()
     if viewer.role in (Role.STAFF, Role.ADMIN):
-        return queryset
+        return _handled(queryset, viewer, "holder_id")
     if viewer.role == Role.AGENT:
         agent = getattr(viewer, "agent", None)
         return queryset.filter(servicing_agent=agent) if agent else queryset.none()
@@ -51,11 +60,11 @@ def benefit_scope(queryset: QuerySet[Benefit], *, viewer: User | None) -> QueryS
 
 
 def bank_account_scope(queryset: QuerySet[BankAccount], *, viewer: User | None) -> QuerySet[BankAccount]:
-    """Bank accounts are the customer's own; staff see all; agents none."""
+    """Bank accounts are the customer's own; staff those of the customers they handle; agents none."""
     if viewer is None:
         return queryset.none()
     if viewer.role in (Role.STAFF, Role.ADMIN):
-        return queryset
+        return _handled(queryset, viewer, "customer_id")
     customer_id = _customer_id(viewer)
     return queryset.filter(customer_id=customer_id) if customer_id else queryset.none()
 
@@ -64,7 +73,7 @@ def servicing_request_scope(queryset: QuerySet[ServicingRequest], *, viewer: Use
     if viewer is None:
         return queryset.none()
     if viewer.role in (Role.STAFF, Role.ADMIN):
-        return queryset
+        return _handled(queryset, viewer, "customer_id")
     if viewer.role == Role.AGENT:
         agent = getattr(viewer, "agent", None)
         return (

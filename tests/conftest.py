@@ -23,8 +23,12 @@ def business_clock():
 
 @pytest.fixture(autouse=True)
 def _clean_side_channels():
+    from operations.services.calendar import calendar_cache_clear
+
     MemorySmsBackend.outbox.clear()
     cache.clear()
+    # The business calendar is cached per process; a test's rolled-back edits must not outlive it.
+    calendar_cache_clear()
     yield
     MemorySmsBackend.outbox.clear()
 

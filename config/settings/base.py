@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,9 @@ if REDIS_URL:
                         "max_connections": int(os.environ.get("CHANNEL_LAYER_MAX_CONNECTIONS", "2000")),
                     }
                 ],
+                # Pub/sub channels are global to a Redis server, whatever the database number: name
+                # them after it so that two environments sharing a server never hear each other.
+                "prefix": "nuanxin" + (urlparse(REDIS_URL).path.strip("/") or "0"),
             },
         }
     }

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 from ..models import CalendarDay, DayKind, ServiceHours, SlaClock, SlaPolicy
@@ -96,17 +97,32 @@ class Calendar:
         return datetime.combine(day, at, tzinfo=SHANGHAI)
 
 
+# The calendar is read on every task raised and every chat queued, and changes a few times a year:
+# each process keeps it for CACHE_SECONDS, and an edit (admin or code) in the process clears it.
+CACHE_SECONDS = 30
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def calendar_cache_clear(**_kwargs) -> None:
+    _cache.clear()
+
+
+def _cached(key: str, load):
+    now = monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
 def calendar_for(code: str, around: datetime) -> Calendar:
-    hours = ServiceHours.objects.filter(code=code).first()
+    hours = _cached(f"hours:{code}", lambda: ServiceHours.objects.filter(code=code).first())
     opens, closes, weekdays, follows = (
         (hours.opens, hours.closes, hours.weekdays, hours.follows_holidays) if hours else DEFAULT_HOURS[code]
     )
-    first = around.astimezone(SHANGHAI).date() - timedelta(days=1)
-    special = dict(
-        CalendarDay.objects.filter(
-            date__gte=first, date__lte=first + timedelta(days=HORIZON_DAYS)
-        ).values_list("date", "kind")
-    )
+    special = _cached("days", lambda: dict(CalendarDay.objects.values_list("date", "kind")))
     return Calendar(
         opens=opens,
         closes=closes,
@@ -137,7 +153,7 @@ AT_RISK_SHARE = 0.8
 def sla_deadlines(kind: str, start: datetime) -> tuple[datetime, datetime]:
     """(due, at risk from) for a task of `kind` raised at `start`: at risk once 80% of its SLA,
     counted on the same clock, has passed."""
-    policy = SlaPolicy.objects.filter(kind=kind).first()
+    policy = _cached(f"sla:{kind}", lambda: SlaPolicy.objects.filter(kind=kind).first())
     clock, amount, at = (policy.clock, policy.amount, policy.at_time) if policy else DEFAULT_SLA[kind]
     if clock == SlaClock.ROUND_THE_CLOCK:
         return start + timedelta(minutes=amount), start + timedelta(minutes=amount * AT_RISK_SHARE)

@@ -40,7 +40,7 @@ def task_raise(
     if existing is not None:
         return existing
     due_at, at_risk_from = sla_deadlines(kind, now)
-    elderly = selectors.customer_elderly(customer, now)
+    spoken, elderly = selectors.customer_profile_for_work(customer, now)
     task = Task(
         kind=kind,
         skill=KIND_SKILL[kind],
@@ -48,7 +48,7 @@ def task_raise(
         subject_id=subject_id,
         customer=customer,
         title=title[:200],
-        language=language or selectors.customer_language(customer),
+        language=language or spoken,
         priority=1 if elderly else 0,
         elderly=elderly,
         created_at=now,

@@ -25,8 +25,23 @@ def test_node_returns_own_customer_and_null_for_others(gql, customer):
     ]
 
 
-def test_staff_see_any_customer_and_anonymous_none(gql, customer, staff):
+def test_staff_see_a_customer_only_while_handling_them_and_anonymous_none(gql, customer, staff):
+    from chat.models import Conversation, ConversationStatus
+    from chat.services import messages
+    from operations.services.staff import staff_profile_set
+
     cid = str(relay.GlobalID("Customer", str(customer.pk)))
     assert gql(NODE, {"id": cid})["data"]["node"] is None
     gql.login("13700000011")
+    assert gql(NODE, {"id": cid})["data"]["node"] is None  # no task or chat about them
+
+    conversation = messages.conversation_start(customer=customer)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=ConversationStatus.ACTIVE, assigned_staff=staff.user
+    )
+    assert gql(NODE, {"id": cid})["data"]["node"]["name"] == customer.name
+
+    Conversation.objects.filter(pk=conversation.pk).update(status=ConversationStatus.CLOSED)
+    assert gql(NODE, {"id": cid})["data"]["node"] is None
+    staff_profile_set(user=staff.user, roles=["supervisor"])  # supervisors oversee everyone
     assert gql(NODE, {"id": cid})["data"]["node"]["name"] == customer.name

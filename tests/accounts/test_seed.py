@@ -13,8 +13,16 @@ def test_seed_demo_creates_the_demo_accounts_once(capsys):
     call_command("seed_demo")
 
     assert (User.objects.count(), CustomerProfile.objects.count(), AgentProfile.objects.count()) == counts
-    assert counts == (6, 3, 1)
-    assert StaffProfile.objects.get().user.phone == "13700000001"
+    assert counts == (9, 3, 1)  # 2 customers, 1 agent, 4 staff, the admin; 1 more customer in the book
+    staff = {
+        p.user.phone: set(p.user.groups.values_list("name", flat=True)) for p in StaffProfile.objects.all()
+    }
+    assert staff == {
+        "13700000001": {"desk"},
+        "13700000002": {"reviewer", "callback"},
+        "13700000003": {"underwriter"},
+        "13700000004": {"supervisor", "qa"},
+    }
     elder = CustomerProfile.objects.get(user__phone="13800000002")
     assert elder.age_on(date(2026, 11, 21)) == 72
     admin = User.objects.get(phone="admin")

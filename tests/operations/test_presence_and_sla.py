@@ -115,3 +115,21 @@ def test_the_sla_watch_flags_each_task_once_and_tells_supervisors(customer):
         (events.SUPERVISORS, events.SlaAtRiskEvent(task_id=task.pk, task_kind=task.kind, overdue=False)),
         (events.SUPERVISORS, events.SlaAtRiskEvent(task_id=task.pk, task_kind=task.kind, overdue=True)),
     ]
+
+
+def test_the_pool_jobs_are_scheduled_every_few_seconds():
+    from django_celery_beat.models import PeriodicTask
+
+    from core.schedules import periodic_tasks_install
+
+    periodic_tasks_install()
+
+    jobs = {
+        job.task: (job.interval.every, job.interval.period)
+        for job in PeriodicTask.objects.filter(task__startswith="operations.").select_related("interval")
+    }
+    assert jobs == {
+        "operations.tasks.presence_sweep": (10, "seconds"),
+        "operations.tasks.sla_flags_announce": (30, "seconds"),
+        "operations.tasks.pool_dispatch": (30, "seconds"),
+    }

@@ -285,3 +285,17 @@ def test_a_new_handlers_finished_task_is_sampled_for_quality_and_the_score_count
     assert no_score["data"]["completeTask"]["errors"][0]["field"] == "score"
     assert scored["data"]["completeTask"]["errors"] == []
     assert _task(request).qa_score == 92
+
+
+def test_recording_the_callback_in_the_admin_closes_its_task_once(elder, reviewer):
+    request = held_request(elder)
+    callback = CallbackTask.objects.get(request=request)
+    browser = Client()
+    browser.force_login(reviewer.user)  # role `callback`
+
+    browser.post("/admin/elder_mode/callbacktask/", {"action": "refuse", "_selected_action": [callback.pk]})
+
+    task = _task(request, TaskKind.ELDER_CALLBACK)
+    assert (task.status, task.outcome, task.completed_by) == (TaskStatus.DONE, "REFUSED", reviewer.user)
+    assert ServicingRequest.objects.get(pk=request.pk).status == RequestStatus.CANCELLED
+    assert Task.objects.filter(kind=TaskKind.ELDER_CALLBACK).count() == 1
