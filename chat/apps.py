@@ -11,6 +11,7 @@ class ChatConfig(AppConfig):
         from operations.services.completion import completion_register
         from operations.signals import staff_available, staff_went_offline
 
+        from . import selectors
         from .services import queue, staff
 
         def hand_back(sender, *, user, now, **kwargs) -> None:
@@ -21,4 +22,8 @@ class ChatConfig(AppConfig):
 
         staff_went_offline.connect(hand_back, dispatch_uid="chat.hand_back", weak=False)
         staff_available.connect(give_chats, dispatch_uid="chat.give_chats", weak=False)
-        completion_register(TaskKind.LEFT_MESSAGE_CALLBACK, run=queue.left_message_followed_up)
+        completion_register(
+            TaskKind.LEFT_MESSAGE_CALLBACK,
+            run=queue.left_message_followed_up,
+            call_number=lambda task: selectors.left_message_callback_phone(conversation_id=task.subject_id),
+        )

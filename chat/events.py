@@ -14,6 +14,7 @@ __all__ = [
     "CHANNEL_TYPE",
     "STAFF_ALL",
     "conversation_group",
+    "conversation_staff_group",
     "decode",
     "encode",
     "send_on_commit",
@@ -23,6 +24,11 @@ __all__ = [
 
 def conversation_group(conversation_id: int) -> str:
     return f"chat.conversation.{conversation_id}"
+
+
+def conversation_staff_group(conversation_id: int) -> str:
+    """What only staff following a conversation receive (private notes)."""
+    return f"chat.conversation.{conversation_id}.staff"
 
 
 @event_kind
@@ -75,6 +81,19 @@ class QueuePositionEvent:
 
 @event_kind
 @dataclass(frozen=True)
+class NoteEvent:
+    """To staff following the conversation: a colleague wrote a private note."""
+
+    kind: ClassVar[str] = "NOTE"
+    conversation_id: int
+    note_id: int
+    body: str
+    author_name: str
+    created_at: str
+
+
+@event_kind
+@dataclass(frozen=True)
 class AssignedEvent:
     """To one staff member: a chat was assigned to them."""
 
@@ -91,7 +110,7 @@ class QueueChangedEvent:
     conversation_id: int | None = None
 
 
-ChatEvent = MessageEvent | StatusEvent | TypingEvent | ReadEvent | QueuePositionEvent
+ChatEvent = MessageEvent | StatusEvent | TypingEvent | ReadEvent | QueuePositionEvent | NoteEvent
 StaffEvent = AssignedEvent | QueueChangedEvent
 
 

@@ -71,6 +71,17 @@ class Conversation(models.Model):
         return f"conversation {self.pk} ({self.status})"
 
 
+class CloseReason(models.TextChoices):
+    """Why a chat ended: chosen by staff when they close it, or set by the system."""
+
+    RESOLVED = "RESOLVED", _("Resolved")
+    CUSTOMER_LEFT = "CUSTOMER_LEFT", _("The customer stopped answering")
+    FOLLOW_UP = "FOLLOW_UP", _("Continues as a task or callback")
+    OUT_OF_SCOPE = "OUT_OF_SCOPE", _("Not an insurance question")
+    ABUSIVE = "ABUSIVE", _("Abusive or spam")
+    IDLE = "IDLE", _("Closed when idle")
+
+
 class SenderKind(models.TextChoices):
     CUSTOMER = "CUSTOMER", _("Customer")
     BOT = "BOT", _("Bot")
@@ -111,6 +122,28 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conversation_id}#{self.seq}"
+
+
+class ChatNote(models.Model):
+    """A private note on a conversation: staff read it, the customer never does. Notes are not
+    messages, so the customer's gap-free `seq` is untouched."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="notes", verbose_name=_("conversation")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    body = models.CharField(_("note"), max_length=1000)
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        indexes = [models.Index(fields=["conversation", "created_at"], name="chat_note_conv_idx")]
+
+    def __str__(self) -> str:
+        return f"note on {self.conversation_id}"
 
 
 class PersonalFigures(models.TextChoices):

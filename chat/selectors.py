@@ -1,5 +1,7 @@
 """Who may see which conversation: its customer, and the service desk."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -93,9 +95,9 @@ def chat_stats() -> dict:
 
 def conversations_active_for_staff(*, user) -> QuerySet[Conversation]:
     """The staff member's chats in progress, the longest-held first."""
-    return Conversation.objects.filter(assigned_staff=user, status=ConversationStatus.ACTIVE).order_by(
-        "assigned_at"
-    )
+    return with_customer(
+        Conversation.objects.filter(assigned_staff=user, status=ConversationStatus.ACTIVE)
+    ).order_by("assigned_at")
 
 
 def colleagues_online(*, viewer):
@@ -117,6 +119,10 @@ QUEUE_ORDER = ("-priority", "queued_at", "pk")  # elderly first, then the longes
 
 def queue_order() -> QuerySet[Conversation]:
     return Conversation.objects.filter(status=ConversationStatus.QUEUED).order_by(*QUEUE_ORDER)
+
+
+def queue_listing_order() -> QuerySet[Conversation]:
+    return with_customer(queue_order())
 
 
 def staff_online_count() -> int:
@@ -185,7 +191,7 @@ def queue_listing(*, limit: int = 200) -> list[Conversation]:
     from django.db.models.functions import RowNumber
 
     order = [F("priority").desc(), F("queued_at").asc(), F("pk").asc()]
-    rows = list(queue_order().annotate(position=Window(RowNumber(), order_by=order))[:limit])
+    rows = list(queue_listing_order().annotate(position=Window(RowNumber(), order_by=order))[:limit])
     online = staff_online_count()
     for row in rows:
         row.estimated_wait = wait_for(row.position, online)
@@ -207,3 +213,72 @@ def messages_between(*, conversation_id: int, after_seq: int, before_seq: int | 
     if before_seq is not None:
         rows = rows.filter(seq__lt=before_seq)
     return rows.order_by("seq")
+
+
+def left_message_callback_phone(*, conversation_id: int) -> str:
+    """The number a customer left for a callback out of hours ("" if none)."""
+    from .models import LeftMessage
+
+    return (
+        LeftMessage.objects.filter(conversation_id=conversation_id)
+        .values_list("callback_phone", flat=True)
+        .first()
+        or ""
+    )
+
+
+# --- The customer as the desk sees them -----------------------------------------------------------
+
+
+class ChatCustomer(NamedTuple):
+    name: str
+    elderly: bool
+    language: str
+
+
+def with_customer(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """What `conversation_customer` and `left_message_body` read, fetched with the rows (no query per
+    chat in a listing)."""
+    return queryset.select_related("customer__user__accessibility", "left_message")
+
+
+def conversation_customer(conversation: Conversation) -> ChatCustomer:
+    """Who the chat is with, for the desk: name (the caller masks it), elderly, language or dialect."""
+    from django.utils import timezone
+
+    customer = conversation.customer
+    return ChatCustomer(
+        name=customer.name,
+        elderly=ops_selectors.customer_elderly(customer, timezone.now()),
+        language=chat_language(conversation),
+    )
+
+
+def left_message_body(conversation: Conversation) -> str | None:
+    from .models import LeftMessage
+
+    try:
+        return conversation.left_message.body
+    except LeftMessage.DoesNotExist:
+        return None
+
+
+def note_scope(queryset, *, viewer):
+    """Private notes: staff, on the conversations they may see; never a customer."""
+    if not is_staff(viewer):
+        return queryset.none()
+    return queryset.filter(conversation__in=conversation_scope(Conversation.objects.all(), viewer=viewer))
+
+
+def notes_of(*, conversation: Conversation):
+    from .models import ChatNote
+
+    return (
+        ChatNote.objects.filter(conversation=conversation)
+        .select_related("author__staff")
+        .order_by("created_at", "pk")
+    )
+
+
+def recent_chats_of(*, customer, limit: int) -> list[Conversation]:
+    return list(with_customer(Conversation.objects.filter(customer=customer)).order_by("-created_at")[:limit])

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from chat.views import console as chat_console
 from config.schema import schema
 from core.graphql.views import NuanxinGraphQLView
 from core.views import healthz
+from workbench.views import workbench
 
 admin.site.site_header = "Nuanxin"
 admin.site.site_title = "Nuanxin"
@@ -16,7 +16,7 @@ urlpatterns = [
     path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema, allow_queries_via_get=False))),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
-    path("console/", chat_console, name="chat-console"),
+    path("console/", workbench, name="workbench"),
 ]
 
 if settings.BENCH_VIEWS:

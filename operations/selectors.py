@@ -90,6 +90,35 @@ def my_tasks(*, viewer, status: str | None = None) -> QuerySet[Task]:
     return tasks.order_by("due_at", "pk")
 
 
+def board_tasks(*, viewer, now: datetime, at_risk: bool = False, kind: str | None = None) -> QuerySet[Task]:
+    """Supervisors: every unfinished task (those at risk or overdue only, if asked), the nearest
+    deadline first. Anyone else: nothing."""
+    if not is_supervisor(viewer):
+        return Task.objects.none()
+    tasks = Task.objects.filter(status__in=OPEN_STATUSES)
+    if kind:
+        tasks = tasks.filter(kind=kind)
+    if at_risk:
+        tasks = tasks.filter(at_risk_from__lte=now)
+    return tasks.order_by("due_at", "pk")
+
+
+def staff_self(*, viewer) -> dict:
+    """The caller as the pool knows them: role groups, skills, languages, availability."""
+    skills = list(StaffSkill.objects.filter(user=viewer).order_by("skill").values_list("skill", flat=True))
+    languages = list(
+        StaffLanguage.objects.filter(user=viewer).order_by("language").values_list("language", flat=True)
+    )
+    presence = StaffPresence.objects.filter(user=viewer).first()
+    return {
+        "roles": sorted(staff_groups(viewer) & set(ROLE_GROUPS)),
+        "skills": skills,
+        "languages": languages,
+        "presence": presence,
+        "supervisor": is_supervisor(viewer),
+    }
+
+
 def pool_order(queryset: QuerySet[Task], *, now: datetime) -> QuerySet[Task]:
     """Overdue first, then handed-back work and elderly customers, then the earliest deadline."""
     return queryset.annotate(

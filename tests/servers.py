@@ -21,8 +21,47 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class AsgiServer:
+    """One uvicorn process on a fixed port; `restart()` stops it (its sockets drop, as when a
+    server goes away) and starts a new one on the same port."""
+
+    def __init__(self, port: int, environment: dict):
+        self.port = port
+        self.environment = environment
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            frozen_command(
+                "uvicorn", "config.asgi:application", "--port", str(self.port), "--log-level", "warning"
+            ),
+            cwd=ROOT,
+            env=self.environment,
+        )
+
+    def wait_listening(self, deadline: float) -> None:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.2)  # waiting for the server to listen, bounded by the deadline
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+        self.wait_listening(time.monotonic() + 60)
+
+
 @contextmanager
-def asgi_servers(count: int = 1, **env):
+def asgi_server_set(count: int = 1, **env):
     """`count` uvicorn processes on the test database (committed data only: transactional tests)."""
     db = connection.settings_dict
     environment = {
@@ -32,33 +71,24 @@ def asgi_servers(count: int = 1, **env):
         **frozen_env(),
         **env,
     }
-    ports = [free_port() for _ in range(count)]
-    processes = [
-        subprocess.Popen(
-            frozen_command(
-                "uvicorn", "config.asgi:application", "--port", str(port), "--log-level", "warning"
-            ),
-            cwd=ROOT,
-            env=environment,
-        )
-        for port in ports
-    ]
+    servers = [AsgiServer(free_port(), environment) for _ in range(count)]
     try:
+        for server in servers:
+            server.start()
         deadline = time.monotonic() + 60
-        for port in ports:
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)  # waiting for the server to listen, bounded by the deadline
-        yield ports
+        for server in servers:
+            server.wait_listening(deadline)
+        yield servers
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=30)
+        for server in servers:
+            server.stop()
+
+
+@contextmanager
+def asgi_servers(count: int = 1, **env):
+    """The ports of `count` uvicorn processes (see asgi_server_set)."""
+    with asgi_server_set(count, **env) as servers:
+        yield [server.port for server in servers]
 
 
 # Debian's Chromium, driven by Playwright (it downloads no browser of its own).

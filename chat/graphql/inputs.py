@@ -3,9 +3,18 @@
 import strawberry
 from strawberry import relay
 
+from chat import models
 from core.graphql.errors import UserError
 
-from .types import AvailabilityEnum, ChatMessageType, ConversationType, PresenceType
+from .types import (
+    AvailabilityEnum,
+    ChatMessageType,
+    ChatNoteType,
+    CloseReasonEnum,
+    ConversationType,
+    LanguageEnum,
+    PresenceType,
+)
 
 
 @strawberry.input
@@ -81,7 +90,28 @@ class SetAvailabilityPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
-@strawberry.input
+@strawberry.input(description="Give `toStaffId` (a colleague) or `toLanguage` (whoever free speaks it).")
 class TransferChatInput:
     conversation_id: relay.GlobalID
-    to_staff_id: relay.GlobalID
+    to_staff_id: relay.GlobalID | None = None
+    to_language: LanguageEnum | None = None
+
+
+@strawberry.input
+class CloseChatInput:
+    conversation_id: relay.GlobalID
+    reason: CloseReasonEnum = strawberry.field(
+        default=models.CloseReason.RESOLVED, description="Why it ends (reports count by it)."
+    )
+
+
+@strawberry.input
+class AddChatNoteInput:
+    conversation_id: relay.GlobalID
+    body: str
+
+
+@strawberry.type
+class AddChatNotePayload:
+    note: ChatNoteType | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

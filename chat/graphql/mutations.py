@@ -1,11 +1,13 @@
 """Chat mutations for customers and the service desk; each calls one service."""
 
 import strawberry
+from django.utils.translation import gettext_lazy
 from strawberry.types import Info
 
 from accounts.models import User
 from chat import models, selectors
-from chat.services import lifecycle, messages, queue, staff
+from chat.services import lifecycle, messages, notes, queue, staff
+from core.errors import ErrorCode, ServiceError
 from core.graphql.errors import returns_user_errors
 from core.graphql.ids import not_found, pk_of
 from core.graphql.permissions import IsAuthenticated
@@ -15,6 +17,9 @@ from operations.models import Skill
 
 from .access import _colleague_pk, _conversation, _sender_kind
 from .inputs import (
+    AddChatNoteInput,
+    AddChatNotePayload,
+    CloseChatInput,
     ConversationInput,
     ConversationPayload,
     LeaveMessageInput,
@@ -29,7 +34,7 @@ from .inputs import (
     StartChatInput,
     TransferChatInput,
 )
-from .types import ChatMessageType, ConversationType, CustomerOnly, PresenceType, StaffOnly
+from .types import ChatMessageType, ChatNoteType, ConversationType, CustomerOnly, PresenceType, StaffOnly
 
 
 @strawberry.type
@@ -146,26 +151,54 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(ConversationPayload)
     def transfer_chat(self, info: Info, input: TransferChatInput) -> ConversationPayload:
-        to_pk = _colleague_pk(input.to_staff_id)
-        to_user = (
-            selectors.colleague_scope(User.objects.all(), viewer=info.context.viewer).filter(pk=to_pk).first()
-        )
-        if to_user is None:
-            raise not_found("toStaffId")
+        if (input.to_staff_id is None) == (input.to_language is None):
+            raise ServiceError(
+                ErrorCode.INVALID,
+                gettext_lazy("Choose a colleague or a language to transfer to."),
+                field="toStaffId",
+            )
+        to_user = None
+        if input.to_staff_id is not None:
+            to_pk = _colleague_pk(input.to_staff_id)
+            to_user = (
+                selectors.colleague_scope(User.objects.all(), viewer=info.context.viewer)
+                .filter(pk=to_pk)
+                .first()
+            )
+            if to_user is None:
+                raise not_found("toStaffId")
         conversation = staff.chat_transfer(
             user=info.context.viewer,
             conversation=_conversation(info, input.conversation_id, act=True),
             to_user=to_user,
+            to_language=input.to_language.value if input.to_language is not None else None,
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
 
     @strawberry.mutation(permission_classes=[StaffOnly])
     @orm_resolver
     @returns_user_errors(ConversationPayload)
-    def close_chat(self, info: Info, input: ConversationInput) -> ConversationPayload:
+    def close_chat(self, info: Info, input: CloseChatInput) -> ConversationPayload:
+        reason = models.CloseReason(input.reason)
+        if reason == models.CloseReason.IDLE:
+            raise ServiceError(ErrorCode.INVALID, gettext_lazy("Choose why the chat ends."), field="reason")
         conversation = lifecycle.chat_close(
             conversation=_conversation(info, input.conversation_id, act=True),
-            reason="STAFF_CLOSED",
+            reason=reason.value,
             by=info.context.viewer,
         )
         return ConversationPayload(conversation=ConversationType.from_model(conversation))
+
+    @strawberry.mutation(
+        permission_classes=[StaffOnly],
+        description="A private note on a chat: colleagues see it, the customer never.",
+    )
+    @orm_resolver
+    @returns_user_errors(AddChatNotePayload)
+    def add_chat_note(self, info: Info, input: AddChatNoteInput) -> AddChatNotePayload:
+        note = notes.chat_note_add(
+            user=info.context.viewer,
+            conversation=_conversation(info, input.conversation_id, act=True),
+            body=input.body,
+        )
+        return AddChatNotePayload(note=ChatNoteType.from_model(note))

@@ -11,7 +11,14 @@ from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import orm_resolver
 
 from .access import _conversation_or_404
-from .types import CannedResponseType, ChatMessageType, ColleagueType, ConversationType, StaffOnly
+from .types import (
+    CannedResponseType,
+    ChatMessageType,
+    ChatNoteType,
+    ColleagueType,
+    ConversationType,
+    StaffOnly,
+)
 
 MAX_MESSAGES_PAGE = 500
 
@@ -33,6 +40,12 @@ class Query:
         conversation = _conversation_or_404(info, conversation_id)
         rows = selectors.messages_after(conversation=conversation, after_seq=after_seq, first=first)
         return [ChatMessageType.from_model(m) for m in rows]
+
+    @strawberry.field(permission_classes=[StaffOnly], description="Private notes on a chat, oldest first.")
+    @orm_resolver
+    def chat_notes(self, info: Info, conversation_id: relay.GlobalID) -> list[ChatNoteType]:
+        conversation = _conversation_or_404(info, conversation_id)
+        return [ChatNoteType.from_model(n) for n in selectors.notes_of(conversation=conversation)]
 
     @strawberry.field(permission_classes=[StaffOnly])
     @orm_resolver

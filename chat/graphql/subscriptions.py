@@ -21,6 +21,7 @@ from .types import (
     ChatEventPayload,
     ChatEventType,
     ChatMessageType,
+    ChatNoteType,
     StaffEventPayload,
     StaffEventType,
     StaffOnly,
@@ -62,6 +63,13 @@ def _event(event: events.ChatEvent) -> ChatEventPayload:
         case events.QueuePositionEvent():
             payload.queue_position = event.queue_position
             payload.estimated_wait_seconds = event.estimated_wait_seconds
+        case events.NoteEvent():
+            payload.note = ChatNoteType(
+                id=event.note_id,
+                body=event.body,
+                author_name=event.author_name,
+                created_at=datetime.fromisoformat(event.created_at),
+            )
     return payload
 
 
@@ -89,10 +97,11 @@ class Subscription:
     ) -> AsyncGenerator[ChatEventPayload, None]:
         conversation = await db_async(_conversation_or_404)(info, conversation_id)
         ws = info.context.request
+        groups = [events.conversation_group(conversation.pk)]
+        if selectors.is_staff(info.context.viewer):
+            groups.append(events.conversation_staff_group(conversation.pk))  # private notes
         # Listen first, then replay: nothing sent in between is lost, and replayed seqs are not repeated.
-        async with ws.listen_to_channel(
-            events.CHANNEL_TYPE, groups=[events.conversation_group(conversation.pk)]
-        ) as live:
+        async with ws.listen_to_channel(events.CHANNEL_TYPE, groups=groups) as live:
             last_seq = after_seq
             for message in await db_async(_messages_between)(conversation.pk, after_seq):
                 last_seq = message.seq

@@ -11,7 +11,14 @@ from accounts.models import Role, User
 from chat import models, selectors
 from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import has_role
-from operations.graphql.types import AvailabilityEnum, TaskKindEnum, TaskStatusEnum
+from core.masking import mask_name
+from operations.graphql.types import (
+    AvailabilityEnum,
+    LanguageEnum,
+    TaskCustomerType,
+    TaskKindEnum,
+    TaskStatusEnum,
+)
 
 StaffOnly = has_role(Role.STAFF, Role.ADMIN)
 
@@ -25,6 +32,9 @@ ConversationStatusEnum = strawberry.enum(models.ConversationStatus, name="Conver
 SenderKindEnum = strawberry.enum(models.SenderKind, name="SenderKind")
 
 
+CloseReasonEnum = strawberry.enum(models.CloseReason, name="ChatCloseReason")
+
+
 @strawberry.enum
 class ChatEventType(Enum):
     MESSAGE = "MESSAGE"
@@ -32,6 +42,7 @@ class ChatEventType(Enum):
     READ = "READ"
     STATUS = "STATUS"
     QUEUE_POSITION = "QUEUE_POSITION"
+    NOTE = "NOTE"
 
 
 @strawberry.type(
@@ -78,17 +89,53 @@ class ConversationType(relay.Node):
     customer_read_seq: int = strawberry.field(description="The customer has read up to this message.")
     staff_read_seq: int = strawberry.field(description="Staff have read up to this message.")
     rating: int | None
+    created_at: datetime | None = None
+    queued_at: datetime | None = strawberry.field(
+        default=None, description="When the customer asked for a person."
+    )
+    assigned_at: datetime | None = strawberry.field(default=None, description="When a person took it.")
+    close_reason: CloseReasonEnum | None = None
+    _model: strawberry.Private[models.Conversation | None] = None
+
+    @strawberry.field(
+        description="Staff: who the chat is with (name masked), the language or dialect they speak and "
+        "whether they are elderly. Null for customers."
+    )
+    def customer(self, info: Info) -> TaskCustomerType | None:
+        if self._model is None or not selectors.is_staff(info.context.viewer):
+            return None
+        brief = selectors.conversation_customer(self._model)
+        return TaskCustomerType(
+            customer_id=relay.GlobalID("Customer", str(self._model.customer_id)),
+            masked_name=mask_name(brief.name),
+            elderly=brief.elderly,
+            language=LanguageEnum(brief.language),
+        )
+
+    @strawberry.field(description="Staff: the message a customer left out of service hours, if any.")
+    def left_message(self, info: Info) -> str | None:
+        if self._model is None or not selectors.is_staff(info.context.viewer):
+            return None
+        return selectors.left_message_body(self._model)
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        visible = selectors.conversation_scope(models.Conversation.objects.all(), viewer=info.context.viewer)
+        visible = selectors.conversation_scope(
+            selectors.with_customer(models.Conversation.objects.all()), viewer=info.context.viewer
+        )
         return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
+
+    @classmethod
+    def recent_of(cls, *, customer, limit: int) -> list["ConversationType"]:
+        """A customer's latest chats (for the person handling them)."""
+        return [cls.from_model(c) for c in selectors.recent_chats_of(customer=customer, limit=limit)]
 
     @classmethod
     def from_model(cls, c: models.Conversation) -> "ConversationType":
         # A listing annotates position and wait (selectors.queue_listing); a single chat asks.
         listed = hasattr(c, "position")
         position = c.position if listed else selectors.queue_position(c)
+        reason = c.close_reason if c.close_reason in models.CloseReason.values else None
         return cls(
             id=c.pk,
             status=models.ConversationStatus(c.status),
@@ -99,7 +146,33 @@ class ConversationType(relay.Node):
             customer_read_seq=c.customer_read_seq,
             staff_read_seq=c.staff_read_seq,
             rating=c.rating,
+            created_at=c.created_at,
+            queued_at=c.queued_at,
+            assigned_at=c.assigned_at,
+            close_reason=models.CloseReason(reason) if reason else None,
+            _model=c,
         )
+
+
+@strawberry.type(name="ChatNote", description="A private note on a conversation: staff only.")
+class ChatNoteType(relay.Node):
+    id: relay.NodeID[int]
+    body: str
+    author_name: str
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, note: models.ChatNote) -> "ChatNoteType":
+        author = note.author
+        name = getattr(getattr(author, "staff", None), "name", "") or author.display_name
+        return cls(id=note.pk, body=note.body, author_name=name, created_at=note.created_at)
+
+    @classmethod
+    def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        visible = selectors.note_scope(
+            models.ChatNote.objects.select_related("author__staff"), viewer=info.context.viewer
+        )
+        return nodes_in_scope(visible, node_ids, build=cls.from_model, required=required)
 
 
 @strawberry.type(name="ChatEvent")
@@ -112,6 +185,7 @@ class ChatEventPayload:
     read_seq: int | None = None
     queue_position: int | None = None
     estimated_wait_seconds: int | None = None
+    note: ChatNoteType | None = strawberry.field(default=None, description="NOTE events: staff only.")
 
 
 @strawberry.enum(description="What happened for the service desk.")

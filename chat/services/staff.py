@@ -11,6 +11,7 @@ from operations import selectors as ops_selectors
 from operations.models import Availability, Skill, StaffPresence
 from operations.services import presence
 
+from .. import selectors
 from ..models import Conversation, ConversationStatus, SenderKind
 from .common import _append, _locked, _status_event
 from .queue import _assign, _queue_positions_broadcast, conversations_assign
@@ -63,7 +64,11 @@ def chat_accept(*, user, conversation: Conversation) -> Conversation:
     return conversation
 
 
-def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
+def chat_transfer(
+    *, user, conversation: Conversation, to_user=None, to_language: str | None = None
+) -> Conversation:
+    """Hand one's chat to a named colleague, or to whoever online speaks `to_language` (the one idle
+    longest with room); either must be online on the desk."""
     with transaction.atomic():
         conversation = _locked(conversation.pk)
         if conversation.status != ConversationStatus.ACTIVE or conversation.assigned_staff_id != user.pk:
@@ -72,7 +77,22 @@ def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
                 gettext_lazy("Only your active chats can be transferred."),
                 field="conversationId",
             )
-        if (
+        if to_language is not None:
+            candidate = (
+                selectors.free_desk_staff(language=to_language)
+                .filter(user__languages__language=to_language)
+                .exclude(user=user)
+                .select_related("user")
+                .first()
+            )
+            if candidate is None:
+                raise ServiceError(
+                    ErrorCode.NOT_ELIGIBLE,
+                    gettext_lazy("Nobody who speaks that language is free on the desk right now."),
+                    field="toLanguage",
+                )
+            to_user = candidate.user
+        elif (
             not ops_selectors.staff_with_skill(Skill.CHAT)
             .filter(user=to_user, status=Availability.ONLINE)
             .exists()
@@ -80,5 +100,7 @@ def chat_transfer(*, user, conversation: Conversation, to_user) -> Conversation:
             raise ServiceError(
                 ErrorCode.NOT_ELIGIBLE, gettext_lazy("That colleague is not online."), field="toStaffId"
             )
-        _assign(conversation, to_user, timezone.now())
+        now = timezone.now()
+        _assign(conversation, to_user, now)
+        StaffPresence.objects.filter(user=to_user).update(last_assigned_at=now)
     return conversation

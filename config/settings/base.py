@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "chat",
     "operations",
     "elder_mode",
+    "workbench",
     "demo",
 ]
 

@@ -1,5 +1,7 @@
 """Inputs and payloads of the pool's mutations."""
 
+from datetime import datetime
+
 import strawberry
 from strawberry import relay
 
@@ -36,4 +38,16 @@ class TaskPayload:
 @strawberry.type
 class HeartbeatPayload:
     presence: HeartbeatPresenceType | None = None
+    server_time: datetime | None = strawberry.field(
+        default=None, description="The server's clock: the workbench counts SLA and token time on it."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class StartCallPayload:
+    task: TaskType | None = None
+    phone: str | None = strawberry.field(
+        default=None, description="The number to dial, unmasked only to the task's holder (audited)."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)

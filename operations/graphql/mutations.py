@@ -1,6 +1,7 @@
 """The pool's mutations; each resolves its ids through the viewer's scope and calls one service."""
 
 import strawberry
+from django.utils import timezone
 from strawberry.types import Info
 
 from core.graphql.errors import Forbidden, returns_user_errors
@@ -9,7 +10,14 @@ from operations import models, selectors
 from operations.services import presence, tasks
 
 from .access import colleague_for, task_for
-from .inputs import CompleteTaskInput, HeartbeatPayload, ReassignTaskInput, TaskInput, TaskPayload
+from .inputs import (
+    CompleteTaskInput,
+    HeartbeatPayload,
+    ReassignTaskInput,
+    StartCallPayload,
+    TaskInput,
+    TaskPayload,
+)
 from .types import HeartbeatPresenceType, StaffOnly
 
 
@@ -74,9 +82,22 @@ class Mutation:
     @orm_resolver
     @returns_user_errors(HeartbeatPayload)
     def heartbeat(self, info: Info) -> HeartbeatPayload:
-        state = presence.heartbeat(user=info.context.viewer)
+        now = timezone.now()
+        state = presence.heartbeat(user=info.context.viewer, now=now)
         return HeartbeatPayload(
             presence=HeartbeatPresenceType(
                 status=models.Availability(state.status), last_heartbeat_at=state.last_heartbeat_at
-            )
+            ),
+            server_time=now,
         )
+
+    @strawberry.mutation(
+        permission_classes=[StaffOnly],
+        description="Callbacks and follow-ups: start the call; answers the number to dial (audited).",
+    )
+    @orm_resolver
+    @returns_user_errors(StartCallPayload)
+    def start_call(self, info: Info, input: TaskInput) -> StartCallPayload:
+        task = task_for(info, input.task_id)
+        phone = tasks.task_call_start(user=info.context.viewer, task=task)
+        return StartCallPayload(task=models.Task.objects.get(pk=task.pk), phone=phone)

@@ -14,13 +14,16 @@ from chat.graphql.types import ConversationType
 from core.errors import ServiceError
 from core.graphql.errors import Forbidden, NotFound
 from core.graphql.ids import pk_of
+from core.graphql.resolvers import orm_resolver
 from operations import models, selectors
 from operations.services import customers
 from policies.graphql.types import PolicyType, ServicingRequestType
 
 from .types import (
+    HeartbeatPresenceType,
     LanguageEnum,
     OperationsBoardType,
+    SkillEnum,
     StaffOnly,
     TaskConnection,
     TaskKindEnum,
@@ -55,8 +58,7 @@ class Customer360Type:
 
     @strawberry.field
     def recent_chats(self) -> list[ConversationType]:
-        chats = self._customer.conversations.order_by("-created_at")[:RECENT_CHATS]
-        return [ConversationType.from_model(c) for c in chats]
+        return ConversationType.recent_of(customer=self._customer, limit=RECENT_CHATS)
 
     @strawberry_django.field(description="Unfinished pool work about this customer.")
     def open_tasks(self) -> list[TaskType]:
@@ -65,8 +67,55 @@ class Customer360Type:
         )
 
 
+@strawberry.type(name="StaffSelf", description="The caller as the pool knows them.")
+class StaffSelfType:
+    display_name: str
+    roles: list[str] = strawberry.field(
+        description="Role groups: desk, reviewer, callback, underwriter, qa, supervisor."
+    )
+    skills: list[SkillEnum]
+    languages: list[LanguageEnum]
+    supervisor: bool
+    presence: HeartbeatPresenceType
+
+
 @strawberry.type
 class Query:
+    @strawberry.field(
+        permission_classes=[StaffOnly], description="Who I am in the pool, and my availability."
+    )
+    @orm_resolver
+    def my_staff_profile(self, info: Info) -> StaffSelfType:
+        viewer = info.context.viewer
+        me = selectors.staff_self(viewer=viewer)
+        presence = me["presence"]
+        name = getattr(getattr(viewer, "staff", None), "name", "") or viewer.display_name
+        return StaffSelfType(
+            display_name=name,
+            roles=me["roles"],
+            skills=[models.Skill(s) for s in me["skills"]],
+            languages=[models.Language(code) for code in me["languages"]],
+            supervisor=me["supervisor"],
+            presence=HeartbeatPresenceType(
+                status=models.Availability(presence.status if presence else models.Availability.OFFLINE),
+                last_heartbeat_at=presence.last_heartbeat_at if presence else None,
+            ),
+        )
+
+    @strawberry_django.connection(
+        TaskConnection,
+        permission_classes=[StaffOnly],
+        description="Supervisors: unfinished tasks, held or not (only those at risk or overdue with atRisk).",
+    )
+    def board_tasks(
+        self, info: Info, at_risk: bool = False, kind: TaskKindEnum | None = None
+    ) -> Iterable[models.Task]:
+        if not selectors.is_supervisor(info.context.viewer):
+            raise Forbidden()
+        return selectors.board_tasks(
+            viewer=info.context.viewer, now=timezone.now(), at_risk=at_risk, kind=kind.value if kind else None
+        )
+
     @strawberry_django.connection(TaskConnection, permission_classes=[StaffOnly])
     def my_tasks(self, info: Info, status: TaskStatusEnum | None = None) -> Iterable[models.Task]:
         return selectors.my_tasks(viewer=info.context.viewer, status=status.value if status else None)

@@ -23,6 +23,8 @@ class Completion:
     # How many unanswered calls before UNREACHABLE finishes the task (None: keep trying; the
     # subject's own deadline ends it).
     max_attempts: int | None = 3
+    # The number to call for a callback kind, given the task (None: the customer's own phone).
+    call_number: Callable[..., str] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -49,7 +51,19 @@ def completion_register(kind: str, *, run: Callable[..., None], **changes) -> No
         score_required=current.score_required,
         run=run,
         max_attempts=changes.get("max_attempts", current.max_attempts),
+        call_number=changes.get("call_number", current.call_number),
     )
+
+
+# Kinds whose work is a phone call: the workbench shows the number only once the call starts.
+CALL_KINDS = frozenset(
+    {
+        TaskKind.ELDER_CALLBACK,
+        TaskKind.NEW_POLICY_CALLBACK,
+        TaskKind.LEFT_MESSAGE_CALLBACK,
+        TaskKind.FEEDBACK_FOLLOW_UP,
+    }
+)
 
 
 def completion_for(kind: str) -> Completion:

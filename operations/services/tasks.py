@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
 
-from .. import events, selectors
+from .. import events, selectors, signals
 from ..models import KIND_SKILL, OPEN_STATUSES, StaffPresence, Task, TaskOutcome, TaskStatus
 from . import dispatch, qa
 from .calendar import sla_deadlines
-from .completion import completion_for
+from .completion import CALL_KINDS, completion_for
 
 # A callback nobody answered is tried again this much later.
 RETRY_AFTER = timedelta(hours=1)
@@ -235,3 +235,27 @@ def task_reassign(*, by, task: Task, to_user, now: datetime | None = None) -> Ta
         presence.last_assigned_at = now
         presence.save(update_fields=["last_assigned_at"])
     return task
+
+
+def task_call_start(*, user, task: Task, now: datetime | None = None) -> str:
+    """The holder of a callback task starts the call: the number to dial, shown only now, and the
+    look written to the audit trail like any other look at the customer's details."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        task = _locked(task.pk)
+        if task.status != TaskStatus.ASSIGNED or task.assignee_id != user.pk:
+            raise ServiceError(
+                ErrorCode.NOT_ELIGIBLE, _("Only a task assigned to you can be worked on."), field="taskId"
+            )
+        if task.kind not in CALL_KINDS:
+            raise ServiceError(ErrorCode.NOT_ELIGIBLE, _("This task has no call to make."), field="taskId")
+        completion = completion_for(task.kind)
+        number = completion.call_number(task) if completion.call_number else ""
+        number = number or task.customer.user.phone
+        if task.first_action_at is None:
+            task.first_action_at = now
+            task.save(update_fields=["first_action_at"])
+        signals.customer_viewed.send(
+            sender="operations", viewer=user, customer=task.customer, what="callback phone"
+        )
+    return number

@@ -29,6 +29,10 @@ def payout_review_reasons(*, policy, bank_account, amount, request_type: str, no
     return reasons
 
 
+# The reason codes that are signs of fraud (the workbench shows them as warnings to the reviewer).
+FRAUD_SIGNALS = ("PHONE_CHANGED_RECENTLY", "RAPID_ATTEMPTS", "HOLDER_NAME_MISMATCH")
+
+
 def fraud_signals(*, customer, bank_account, now: datetime) -> list[str]:
     """Signals of fraud on any customer's payout; each sends the request to a reviewer."""
     signals = []
