@@ -104,7 +104,24 @@ def test_staff_queue():
                 status=ConversationStatus.QUEUED, queued_at=timezone.now()
             )
 
-    query = "{ staffQueue { id topic queuePosition estimatedWaitSeconds } }"
+    # As the workbench lists it: who is waiting (masked), elderly, their language, a left message.
+    query = """{ staffQueue { id topic queuePosition estimatedWaitSeconds queuedAt
+      customer { maskedName elderly language } leftMessage } }"""
+    _same_for_1_and_20(rows, access_token(staff.user), query)
+
+
+def test_my_active_chats():
+    seed_chat()
+    staff = StaffFactory(user__phone="13700000102")
+
+    def rows(n):
+        for _ in range(n):
+            conversation = chat_messages.conversation_start(customer=CustomerFactory())
+            Conversation.objects.filter(pk=conversation.pk).update(
+                status=ConversationStatus.ACTIVE, assigned_staff=staff.user, assigned_at=timezone.now()
+            )
+
+    query = "{ myActiveChats { id topic assignedAt lastSeq customer { maskedName elderly language } } }"
     _same_for_1_and_20(rows, access_token(staff.user), query)
 
 

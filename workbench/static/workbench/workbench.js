@@ -235,7 +235,7 @@ function onFrame(frame) {
     setLink("up");
     for (const sub of S.subs.values()) sendSubscribe(sub);
     retryOutbox(true);
-    if (S.wsConnects > 1) refreshLists();
+    if (S.wsConnects > 1) { refreshLists(); heartbeat(false); }
     return;
   }
   if (frame.type === "ping") { S.ws.send(JSON.stringify({type: "pong"})); return; }
@@ -264,8 +264,8 @@ async function onClose(ws, event) {
   if (event.code === 4403) { sessionEnded(); return; }
   let delay = 0;
   if (event.code === 4401) {
-    // The token ended: a fresh one first, then straight back.
-    if (!(await refreshTokens())) return;
+    // The socket's token ended: straight back with the fresh one (refreshed first if it is not).
+    if (S.expiresAt - serverNow() < 5000 && !(await refreshTokens())) return;
   } else {
     delay = Math.min(10000, 500 * 2 ** S.wsAttempt) * (0.8 + Math.random() * 0.4);
     S.wsAttempt += 1;
@@ -587,8 +587,9 @@ async function attemptSend(item) {
       if (S.current && S.current.id === item.conversationId) onChatEvent(item.conversationId, {type: "MESSAGE", message: payload.message});
     }
   } catch (err) {
+    // Not known to have arrived: kept, retried under the same clientMessageId when the socket is back.
     item.state = "failed";
-    item.error = err.message;
+    item.error = ["NETWORK", "TIMEOUT"].includes(err.code) ? "" : err.message;
   }
   renderOutbox();
 }
@@ -602,7 +603,7 @@ function renderOutbox() {
   $("pending").innerHTML = mine.map((item, i) => {
     const failed = item.state !== "sending";
     return `<div class="msg ${failed ? "failed" : "pending"}" data-testid="${failed ? "send-failed" : "sending"}">
-      <span class="meta">${esc(failed ? W.sendFailed + " " + item.error : W.sending)}</span>${esc(item.body)}
+      <span class="meta">${esc(failed ? [W.sendFailed, item.error].filter(Boolean).join(" ") : W.sending)}</span>${esc(item.body)}
       ${failed ? `<button type="button" data-act="retry" data-index="${i}" data-testid="retry">${esc(W.retry)}</button>` : ""}</div>`;
   }).join("");
 }
