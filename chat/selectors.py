@@ -282,3 +282,48 @@ def notes_of(*, conversation: Conversation):
 
 def recent_chats_of(*, customer, limit: int) -> list[Conversation]:
     return list(with_customer(Conversation.objects.filter(customer=customer)).order_by("-created_at")[:limit])
+
+
+# How far a customer may come back on the same topic and still count the first contact unresolved.
+COME_BACK_WINDOW_HOURS = 48
+
+
+def conversation_figures(*, start, end) -> dict:
+    """The scoreboard's chat figures for [start, end), each one query in the database:
+    - first-contact resolution: chats closed in the window whose customer did not start another chat
+      on the same topic within 48 hours (chats without a topic match each other);
+    - bot containment: chats closed in the window that never reached a person;
+    - human connect: chats queued in the window that reached a person; the median wait for one."""
+    from datetime import timedelta
+
+    from django.db.models import Exists
+
+    from core.db import median_seconds
+
+    closed = Conversation.objects.filter(
+        status=ConversationStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
+    )
+    came_back = Conversation.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        topic=OuterRef("topic"),
+        created_at__gt=OuterRef("closed_at"),
+        created_at__lte=OuterRef("closed_at") + timedelta(hours=COME_BACK_WINDOW_HOURS),
+    ).exclude(pk=OuterRef("pk"))
+    closed_counts = closed.aggregate(
+        total=Count("pk"),
+        resolved=Count("pk", filter=~Exists(came_back)),
+        bot_only=Count("pk", filter=Q(assigned_at__isnull=True)),
+    )
+    queued = Conversation.objects.filter(queued_at__gte=start, queued_at__lt=end)
+    queued_counts = queued.aggregate(
+        total=Count("pk"), reached=Count("pk", filter=Q(assigned_at__isnull=False))
+    )
+    total, asked = closed_counts["total"], queued_counts["total"]
+    return {
+        "first_contact_resolution_rate": closed_counts["resolved"] / total if total else None,
+        "bot_containment_rate": closed_counts["bot_only"] / total if total else None,
+        "human_connect_rate": queued_counts["reached"] / asked if asked else None,
+        "median_human_wait_seconds": median_seconds(queued, start="queued_at", end="assigned_at"),
+        "conversations_closed": total,
+        "conversations_queued": asked,
+    }

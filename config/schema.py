@@ -20,6 +20,8 @@ from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySett
 from core.graphql.glossary import describe_schema
 from core.graphql.scalars import DecimalScalar, Rate, RateScalar
 from elder_mode.graphql import schema as elder_schema
+from feedback.graphql import mutations as feedback_mutations
+from feedback.graphql import queries as feedback_queries
 from operations.graphql import mutations as operations_mutations
 from operations.graphql import queries as operations_queries
 from policies.graphql import mutations as policies_mutations
@@ -56,6 +58,7 @@ Query = merge_types(
         reminders_schema.Query,
         chat_queries.Query,
         operations_queries.Query,
+        feedback_queries.Query,
     ),
 )
 Mutation = merge_types(
@@ -67,6 +70,7 @@ Mutation = merge_types(
         reminders_schema.Mutation,
         chat_mutations.Mutation,
         operations_mutations.Mutation,
+        feedback_mutations.Mutation,
     ),
 )
 Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_subscriptions.Subscription))

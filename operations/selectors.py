@@ -275,3 +275,19 @@ def colleague(*, pk: int, viewer):
     if viewer is None or viewer.role not in (Role.STAFF, Role.ADMIN):
         return None
     return User.objects.filter(pk=pk, role__in=(Role.STAFF, Role.ADMIN), is_active=True).first()
+
+
+def follow_up_figures(*, start: datetime, end: datetime, now: datetime) -> dict:
+    """Follow-ups of unhappy customers raised in [start, end): the share a person acted on within the
+    SLA, among those acted on or already past their deadline (one still inside its SLA and untouched
+    is not judged yet)."""
+    raised = Task.objects.filter(kind="FEEDBACK_FOLLOW_UP", created_at__gte=start, created_at__lt=end)
+    judged = raised.filter(Q(first_action_at__isnull=False) | Q(due_at__lte=now))
+    counts = judged.aggregate(
+        total=Count("pk"),
+        within=Count("pk", filter=Q(first_action_at__isnull=False, first_action_at__lte=F("due_at"))),
+    )
+    return {
+        "follow_up_within_sla_rate": counts["within"] / counts["total"] if counts["total"] else None,
+        "follow_ups": raised.count(),
+    }

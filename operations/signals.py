@@ -13,3 +13,7 @@ staff_available = Signal()
 # Sent with `viewer` and `customer` each time a staff member opens a customer's details: the audit
 # trail records the look.
 customer_viewed = Signal()
+
+# Sent with `task` inside the transaction that finished it with an outcome (DONE): voice of the
+# customer surveys a callback that reached the customer.
+task_finished = Signal()

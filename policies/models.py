@@ -246,6 +246,11 @@ OPEN_REQUEST = (
 )
 
 
+class RequestChannel(models.TextChoices):
+    APP = "APP", _("In the app")
+    COUNTER = "COUNTER", _("At a counter (entered by staff)")
+
+
 class ServicingRequest(models.Model):
     customer = models.ForeignKey(
         CustomerProfile,
@@ -277,6 +282,10 @@ class ServicingRequest(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("decided by"),
+    )
+    # Where the customer asked: the online share of servicing is counted from it.
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=RequestChannel.choices, default=RequestChannel.APP
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     # When rules sent it to a person (review or callback): such a request is never "automated".

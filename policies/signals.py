@@ -14,3 +14,8 @@ def obligations_settle(*, policy_ids) -> None:
 
 # Sent with `request` when a servicing request is decided or ends: the customer is told (the inbox).
 request_outcome_decided = Signal()
+
+
+# Sent with `request` inside the transaction in which a servicing request became COMPLETED (by any
+# path): voice of the customer surveys the touchpoint after commit.
+request_completed = Signal()

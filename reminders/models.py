@@ -109,6 +109,8 @@ NotificationKind = models.TextChoices(
     [
         *((kind.name, (kind.value, kind.label)) for kind in ReminderKind),
         ("SERVICING_RESULT", ("SERVICING_RESULT", _("Servicing request result"))),
+        ("SURVEY", ("SURVEY", _("Satisfaction survey"))),
+        ("FEEDBACK_REPLY", ("FEEDBACK_REPLY", _("Reply to your feedback"))),
         ("OTHER", ("OTHER", _("Other"))),
     ],
 )
@@ -161,6 +163,8 @@ class NotificationSettings(models.Model):
         verbose_name=_("user"),
     )
     muted_kinds = models.JSONField(_("muted kinds"), default=list, blank=True)
+    # No satisfaction surveys (voice of the customer asks nobody who said no).
+    surveys_muted = models.BooleanField(_("surveys muted"), default=False)
     # Pushes and inbox messages are written in this language (they are sent from tasks, not requests).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="zh-hans")
 

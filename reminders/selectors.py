@@ -24,6 +24,10 @@ def language_of(user_id: int) -> str:
     return languages_of([user_id])[user_id]
 
 
+def surveys_muted(user_id: int) -> bool:
+    return NotificationSettings.objects.filter(user_id=user_id, surveys_muted=True).exists()
+
+
 def notification_list_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(user=user)
     if presentation_hints(accessibility_for(user)).hide_marketing:

@@ -64,6 +64,8 @@ WORDS = {
     "requestStatus": _("Status"),
     "submittedAt": _("Submitted"),
     "leftMessage": _("Message left"),
+    "survey": _("Survey"),
+    "comment": _("Comment"),
     "customerPanel": _("Customer"),
     "customerHidden": _("Shown while you hold a task or chat about this customer."),
     "phone": _("Phone"),

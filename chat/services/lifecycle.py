@@ -16,6 +16,7 @@ from ..models import (
     ConversationStatus,
     SenderKind,
 )
+from ..signals import chat_closed
 from .common import OPEN, _append, _locked, _status_event
 from .queue import conversations_assign
 
@@ -50,6 +51,7 @@ def chat_close(*, conversation: Conversation, reason: str, by=None) -> Conversat
         _status_event(conversation)
         events.send_on_commit(events.STAFF_ALL, events.QueueChangedEvent())
         transaction.on_commit(lambda: conversations_assign())
+        chat_closed.send(sender="chat", conversation=conversation)
     return conversation
 
 

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "chat",
     "operations",
     "elder_mode",
+    "feedback",
     "workbench",
     "demo",
 ]
@@ -194,7 +195,14 @@ PERIODIC_TASKS = [
     {"name": "Presence sweep", "task": "operations.tasks.presence_sweep", "every_seconds": 10},
     {"name": "SLA watch", "task": "operations.tasks.sla_flags_announce", "every_seconds": 30},
     {"name": "Pool dispatch", "task": "operations.tasks.pool_dispatch", "every_seconds": 30},
+    # Voice of the customer: surveys past their expiry, and yesterday's scoreboard kept for the charts.
+    {"name": "Expire surveys", "task": "feedback.tasks.surveys_expire", "minute": "10", "hour": "*"},
+    {"name": "Scoreboard snapshot", "task": "feedback.tasks.metrics_snapshot", "minute": "15", "hour": "1"},
 ]
+
+# Which occurrences of a touchpoint are surveyed is drawn from a hash with this seed (SECRET_KEY if
+# unset): random across customers, the same answer every time one occurrence is asked.
+SURVEY_SAMPLING_SEED = os.environ.get("SURVEY_SAMPLING_SEED", "")
 
 # Login lockout: this many failed passwords per phone or per client address lock it for the cool-off.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

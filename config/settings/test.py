@@ -31,3 +31,6 @@ if not FIELD_ENCRYPTION_KEYS:  # noqa: F405 - a stable key derived from SECRET_K
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(f"dev-field-key:{SECRET_KEY}".encode()).digest()).decode()  # noqa: F405
     ]
+
+# Survey sampling is reproducible in tests.
+SURVEY_SAMPLING_SEED = "nuanxin-tests"

@@ -192,6 +192,8 @@ def task_complete(
             qa.qa_score_record(task=task, score=score)
         elif not retry:
             qa.qa_sample(task=task, now=now)
+        if not retry:
+            signals.task_finished.send(sender="operations", task=task)
         events.task_updated(task)
         transaction.on_commit(dispatch.pool_dispatch)
     return task

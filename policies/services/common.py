@@ -15,6 +15,7 @@ from core.masking import mask_text
 from core.speech import amount_spoken, speakable
 
 from ..models import AuditEvent, IdempotencyRecord, RequestStatus, ServicingRequest
+from ..signals import request_completed
 from .pool import request_tasks_follow
 
 MAX_IDEMPOTENCY_KEY = 255
@@ -149,6 +150,8 @@ def request_decide(
         update_fields=["status", "reasons", "risk_flags", "decided_by", "decided_at", "completed_at"]
     )
     request_tasks_follow(request, by=decided_by)
+    if status == RequestStatus.COMPLETED:
+        request_completed.send(sender="policies", request=request)
     return request
 
 
@@ -172,6 +175,8 @@ def request_complete(
     if reasons:
         request.reasons = [*request.reasons, *reasons]
     request.save(update_fields=["status", "completed_at", "decided_at", "reasons"])
+    if status == RequestStatus.COMPLETED:
+        request_completed.send(sender="policies", request=request)
 
 
 def _masked(data: dict) -> dict:

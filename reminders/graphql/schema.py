@@ -48,6 +48,7 @@ class MarkNotificationsReadPayload:
 class UpdateNotificationSettingsInput:
     muted_kinds: list[ReminderKindEnum] | None = None
     language: NotificationLanguage | None = None
+    surveys_muted: bool | None = strawberry.field(default=None, description="True: never send me surveys.")
 
 
 @strawberry.type
@@ -75,6 +76,7 @@ def _settings(user) -> NotificationSettingsType:
     return NotificationSettingsType(
         muted_kinds=[models.ReminderKind(kind) for kind in row.muted_kinds],
         language=NotificationLanguage(row.language),
+        surveys_muted=row.surveys_muted,
     )
 
 
@@ -143,6 +145,7 @@ class Mutation:
             user=info.context.viewer,
             muted_kinds=None if input.muted_kinds is None else [k.value for k in input.muted_kinds],
             language=None if input.language is None else input.language.value,
+            surveys_muted=input.surveys_muted,
         )
         return UpdateNotificationSettingsPayload(settings=_settings(info.context.viewer))
 

@@ -120,3 +120,4 @@ class NotificationLanguage(Enum):
 class NotificationSettingsType:
     muted_kinds: list[ReminderKindEnum]
     language: NotificationLanguage
+    surveys_muted: bool = strawberry.field(default=False, description="No satisfaction surveys are sent.")

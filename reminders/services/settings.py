@@ -10,7 +10,11 @@ from .push import NEVER_MUTED
 
 
 def notification_settings_update(
-    *, user, muted_kinds: list[str] | None = None, language: str | None = None
+    *,
+    user,
+    muted_kinds: list[str] | None = None,
+    language: str | None = None,
+    surveys_muted: bool | None = None,
 ) -> NotificationSettings:
     """Change what is given; leave the rest."""
     changes = {}
@@ -25,6 +29,8 @@ def notification_settings_update(
                 field="mutedKinds",
             )
         changes["muted_kinds"] = sorted(kinds)
+    if surveys_muted is not None:
+        changes["surveys_muted"] = surveys_muted
     if language is not None:
         if language not in dict(settings.LANGUAGES):
             raise ServiceError(ErrorCode.INVALID, _("Unsupported language."), field="language")

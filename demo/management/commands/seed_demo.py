@@ -7,6 +7,7 @@ from accounts.demo import seed_demo_accounts, seed_synthetic_customers
 from chat.demo import seed_chat, seed_demo_left_message
 from core.money import business_today
 from elder_mode.demo import seed_risk_notices
+from feedback.demo import seed_demo_feedback
 from operations.demo import seed_pool_staff
 from policies.demo import seed_demo_policies, seed_demo_pool, seed_synthetic_policies
 from reminders.services.scan import reminder_scan
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             # Work waiting in the national pool: a review, a left-message callback, a quality review.
             seed_demo_pool(users)
             seed_demo_left_message(users)
+            # Voice of the customer: three weeks of answers and follow-ups, one survey pending.
+            surveys = seed_demo_feedback(users)
+            self.stdout.write(f"demo surveys: {surveys} answered")
         self.stdout.write(f"demo accounts ready: {', '.join(users)}")
         if not customers:
             # The demo agent's feed: every kind open, none pushed yet (the agent pushes in the demo).

@@ -717,6 +717,7 @@ const TASK_DETAIL = `query Task($id: ID!) { node(id: $id) { ... on Task { ${TASK
   ... on ServicingRequest { id type requestStatus: status amount reasons reasonCodes submittedAt }
   ... on Conversation { id topic leftMessage createdAt }
   ... on Task { id kind kindLabel outcome note completedAt }
+  ... on Survey { id title nps csat comment answeredAt }
 } } } }`;
 
 async function openTask(id) {
@@ -774,6 +775,10 @@ function renderSubject(task) {
     if (fraud.length) html += `<div class="signals" data-testid="fraud-signals"><b>${esc(W.fraudSignals)}</b>: ${fraud.map((c) => esc(s.reasons[s.reasonCodes.indexOf(c)] || c)).join("；")}</div>`;
   } else if (s && s.__typename === "Conversation") {
     html = `<dl class="facts"><dt>${esc(W.leftMessage)}</dt><dd data-testid="left-message">${esc(s.leftMessage || "—")}</dd></dl>`;
+  } else if (s && s.__typename === "Survey") {
+    html = `<dl class="facts" data-testid="survey-answer"><dt>${esc(W.survey)}</dt><dd>${esc(s.title)}</dd>
+      <dt>NPS</dt><dd>${s.nps ?? "—"}</dd><dt>CSAT</dt><dd>${s.csat ?? "—"}</dd>
+      <dt>${esc(W.comment)}</dt><dd>${esc(s.comment || "—")}</dd></dl>`;
   } else if (s && s.__typename === "Task") {
     html = `<dl class="facts"><dt>${esc(W.kind)}</dt><dd>${esc(s.kindLabel)}</dd><dt>${esc(W.status)}</dt><dd>${esc(s.outcome ? L.outcome[s.outcome] : "—")}</dd><dt>${esc(W.noteLabel)}</dt><dd>${esc(s.note || "—")}</dd></dl>`;
   }

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "feedback"
+    verbose_name = _("Voice of the customer")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect()

@@ -1,0 +1,50 @@
+"""Customers' surveys; the scoreboard for supervisors and admins."""
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from django.utils import timezone
+from django.utils.translation import gettext
+from strawberry.types import Info
+
+from core.graphql.errors import BadUserInput, Forbidden
+from core.graphql.permissions import IsAuthenticated
+from core.graphql.resolvers import orm_resolver
+from feedback import selectors
+from feedback.services.metrics import MAX_DAYS, service_metrics
+from operations import selectors as ops_selectors
+
+from .types import CustomerOnly, ServiceMetricsType, SurveyType
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        permission_classes=[CustomerOnly],
+        description="My surveys, newest first: pending ones (true), answered ones (false), or both.",
+    )
+    @orm_resolver
+    def my_surveys(self, info: Info, pending: bool | None = None) -> list[SurveyType]:
+        rows = selectors.surveys_for_customer(viewer=info.context.viewer, now=timezone.now(), pending=pending)
+        return [SurveyType.from_model(s) for s in rows.select_related("customer__user__accessibility")[:50]]
+
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="Supervisors and admins: the scoreboard for business days `from`..`to` (both included).",
+    )
+    @orm_resolver
+    def service_metrics(
+        self, info: Info, from_: Annotated[date, strawberry.argument(name="from")], to: date
+    ) -> ServiceMetricsType:
+        if not ops_selectors.is_supervisor(info.context.viewer):
+            raise Forbidden()
+        if to < from_ or (to - from_).days >= MAX_DAYS:
+            raise BadUserInput(gettext("Choose a period of 1 to 366 days, `from` before `to`."))
+        figures = service_metrics(first=from_, last=to)
+        fields = set(ServiceMetricsType.__annotations__)
+        return ServiceMetricsType(
+            **{k: v for k, v in figures.items() if k in fields},
+            from_date=from_.isoformat(),
+            to_date=to.isoformat(),
+        )
