@@ -3,6 +3,7 @@
 import zlib
 
 from django.db import connection
+from django.db.models import Aggregate, FloatField
 
 
 def advisory_lock(key: str) -> None:
@@ -20,22 +21,26 @@ def median_seconds(queryset, *, start: str, end: str) -> float | None:
     """The median of `end - start` in seconds over `queryset`, computed by the database
     (PERCENTILE_CONT on PostgreSQL); the embedded SQLite default, which has no percentile, sorts the
     durations in Python."""
-    from django.db.models import F, FloatField, Func
+    from django.db.models import F, Func
 
     rows = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
     if connection.vendor == "postgresql":
         seconds = Func(
             F(end) - F(start), template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField()
         )
-        median = Func(
-            seconds,
-            template="PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %(expressions)s)",
-            output_field=FloatField(),
-        )
-        value = rows.aggregate(m=median)["m"]
+        value = rows.aggregate(m=_Median(seconds))["m"]
         return float(value) if value is not None else None
     durations = sorted((b - a).total_seconds() for a, b in rows.values_list(start, end))
     if not durations:
         return None
     middle = len(durations) // 2
     return durations[middle] if len(durations) % 2 else (durations[middle - 1] + durations[middle]) / 2
+
+
+class _Median(Aggregate):
+    """PostgreSQL's continuous median of an expression."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()

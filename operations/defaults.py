@@ -21,6 +21,7 @@ ROLE_PERMISSIONS = {
     "underwriter": ["operations.view_task"],
     "qa": [
         "operations.view_task", "chat.view_conversation", "chat.view_message", "policies.view_servicingrequest",
+        "feedback.view_survey",
     ],
     "supervisor": [
         "operations.view_task", "operations.change_task", "operations.view_staffpresence",
@@ -32,6 +33,9 @@ ROLE_PERMISSIONS = {
         "operations.view_slapolicy", "operations.change_slapolicy", "operations.view_qarule",
         "operations.change_qarule", "chat.view_conversation", "chat.view_message",
         "policies.view_servicingrequest",
+        # The voice of the customer's scoreboard and rules (feedback's migration grants them).
+        "feedback.view_metricssnapshot", "feedback.view_survey", "feedback.view_surveyrule",
+        "feedback.change_surveyrule",
     ],
 }  # fmt: skip
 
@@ -96,9 +100,12 @@ def defaults_install(apps) -> None:
         group, _ = Group.objects.get_or_create(name=name)
         for code in codes:
             app_label, codename = code.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            # An app migrated after this one (feedback) grants its own when its models exist.
+            if permission is not None:
+                group.permissions.add(permission)
 
     ServiceHours = apps.get_model("operations", "ServiceHours")
     ServiceHours.objects.get_or_create(

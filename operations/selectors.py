@@ -184,11 +184,11 @@ def free_staff_for(
         .annotate(n=Count("pk"))
         .values("n")
     )
-    capacity = StaffSkill.objects.filter(user=OuterRef("user_id"), skill=task.skill).values("capacity")[:1]
     staff = (
         staff_with_skill(task.skill)
         .filter(status=Availability.ONLINE)
-        .annotate(active=Coalesce(Subquery(active), 0), room=Subquery(capacity))
+        # The capacity from the skill row staff_with_skill joined already (no query per person).
+        .annotate(active=Coalesce(Subquery(active), 0), room=F("user__skills__capacity"))
         .filter(active__lt=F("room"))
     )
     if exclude_user_id:

@@ -155,6 +155,9 @@ class Task(models.Model):
                 condition=Q(status__in=["OPEN", "ASSIGNED"]),
             ),
             models.Index(fields=["assignee", "status"], name="task_assignee_idx"),
+            # What each person holds now, per skill (dispatch checks everyone's room with it): only the
+            # assigned rows, so years of finished work never sit in the way.
+            models.Index(fields=["assignee", "skill"], name="task_held_idx", condition=Q(status="ASSIGNED")),
             models.Index(fields=["subject_type", "subject_id"], name="task_subject_idx"),
             models.Index(fields=["customer", "status"], name="task_customer_idx"),
             models.Index(fields=["completed_by", "completed_at"], name="task_settlement_idx"),
