@@ -25,6 +25,7 @@ FIGURES = [
     ("csat", _("Satisfaction (CSAT 4–5)"), True),
     ("nps", _("NPS"), False),
     ("follow_up_within_sla_rate", _("Follow-ups within SLA"), True),
+    ("median_follow_up_first_action_seconds", _("Answer to a person acting (median, s)"), False),
     ("surveys_sent", _("Surveys sent"), False),
     ("surveys_answered", _("Surveys answered"), False),
     ("e_callback_rate", _("E-callback rate"), True),

@@ -287,7 +287,13 @@ def follow_up_figures(*, start: datetime, end: datetime, now: datetime) -> dict:
         total=Count("pk"),
         within=Count("pk", filter=Q(first_action_at__isnull=False, first_action_at__lte=F("due_at"))),
     )
+    from core.db import median_seconds
+
     return {
         "follow_up_within_sla_rate": counts["within"] / counts["total"] if counts["total"] else None,
+        # Raised with the answer, so this is the time from a negative answer to a person acting on it.
+        "median_follow_up_first_action_seconds": median_seconds(
+            raised, start="created_at", end="first_action_at"
+        ),
         "follow_ups": raised.count(),
     }

@@ -74,6 +74,8 @@ WORDS = {
     "policies": _("Policies"),
     "openRequests": _("Open requests"),
     "recentChats": _("Recent chats"),
+    "recentSurveys": _("Recent surveys"),
+    "notAnswered": _("Not answered yet"),
     "openTasks": _("Open tasks"),
     "none": _("None"),
     "years": _("%(n)s years"),

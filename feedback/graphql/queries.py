@@ -6,16 +6,20 @@ from typing import Annotated
 import strawberry
 from django.utils import timezone
 from django.utils.translation import gettext
+from strawberry import relay
 from strawberry.types import Info
 
-from core.graphql.errors import BadUserInput, Forbidden
+from core.errors import ServiceError
+from core.graphql.errors import BadUserInput, Forbidden, NotFound
+from core.graphql.ids import pk_of
 from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import orm_resolver
 from feedback import selectors
+from feedback.models import Survey
 from feedback.services.metrics import MAX_DAYS, service_metrics
 from operations import selectors as ops_selectors
 
-from .types import CustomerOnly, ServiceMetricsType, SurveyType
+from .types import CustomerOnly, ServiceMetricsType, StaffOnly, SurveyType
 
 
 @strawberry.type
@@ -28,6 +32,24 @@ class Query:
     def my_surveys(self, info: Info, pending: bool | None = None) -> list[SurveyType]:
         rows = selectors.surveys_for_customer(viewer=info.context.viewer, now=timezone.now(), pending=pending)
         return [SurveyType.from_model(s) for s in rows.select_related("customer__user__accessibility")[:50]]
+
+    @strawberry.field(
+        permission_classes=[StaffOnly],
+        description="Staff: a customer's latest surveys, while you handle them (customer360's companion).",
+    )
+    @orm_resolver
+    def customer_surveys(self, info: Info, customer_id: relay.GlobalID) -> list[SurveyType]:
+        try:
+            pk = pk_of(customer_id, type_name="Customer", field="customerId")
+        except ServiceError as exc:
+            raise NotFound() from exc
+        rows = selectors.survey_scope(
+            Survey.objects.filter(customer_id=pk), viewer=info.context.viewer, now=timezone.now()
+        )
+        return [
+            SurveyType.from_model(s)
+            for s in rows.select_related("customer__user__accessibility").order_by("-created_at")[:5]
+        ]
 
     @strawberry.field(
         permission_classes=[IsAuthenticated],

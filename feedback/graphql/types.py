@@ -17,6 +17,7 @@ from feedback import models, selectors
 from feedback.services.surveys import survey_title
 
 CustomerOnly = has_role(Role.CUSTOMER)
+StaffOnly = has_role(Role.STAFF, Role.ADMIN)
 
 TouchpointEnum = strawberry.enum(models.Touchpoint, name="Touchpoint")
 QuestionEnum = strawberry.enum(models.Question, name="SurveyQuestionCode")
@@ -157,6 +158,9 @@ class ServiceMetricsType:
     nps: float | None = strawberry.field(description="% of NPS answers 9–10 minus % 0–6.")
     follow_up_within_sla_rate: float | None = strawberry.field(
         description="Follow-ups of unhappy customers a person acted on within their SLA."
+    )
+    median_follow_up_first_action_seconds: float | None = strawberry.field(
+        description="From a negative answer to a person's first action on its follow-up."
     )
     surveys_sent: int
     surveys_answered: int

@@ -107,6 +107,7 @@ def test_every_figure_on_a_hand_built_day(book):
     assert figures["csat"] == 2 / 3  # 5 and 4 of 5, 4, 1
     assert figures["nps"] == pytest.approx((2 - 1) * 100 / 4)  # promoters 10, 9; detractor 5; 7 passive
     assert figures["follow_up_within_sla_rate"] == 1 / 3
+    assert figures["median_follow_up_first_action_seconds"] == 300.0  # of 3 and 7 minutes
     assert (figures["surveys_sent"], figures["surveys_answered"]) == (5, 4)
     assert figures["e_callback_rate"] is None
 

@@ -318,3 +318,22 @@ def test_the_follow_up_is_given_at_once_and_its_outcome_reaches_the_customer(
     assert "已解决" in reply.body or "resolved" in reply.body
     task.refresh_from_db()
     assert task.first_action_at is not None and task.first_action_at >= survey.answered_at
+
+
+CUSTOMER_SURVEYS = "query C($id: ID!) { customerSurveys(customerId: $id) { title nps csat comment } }"
+
+
+def test_staff_see_a_customers_surveys_only_while_handling_them(every_touchpoint, customer, callback_staff):
+    survey = _raise(customer)
+    surveys.survey_answer(survey=survey, csat=1, comment="钱还没到账")
+    client = _as(callback_staff.user)
+    variables = {"id": gid("Customer", customer.pk)}
+    # The follow-up is open but not hers yet: nothing to see
+    assert client(CUSTOMER_SURVEYS, variables)["data"]["customerSurveys"] == []
+    online(callback_staff)
+    task = Task.objects.get(kind=TaskKind.FEEDBACK_FOLLOW_UP)
+    tasks.task_accept(user=callback_staff.user, task=task)
+    seen = client(CUSTOMER_SURVEYS, variables)["data"]["customerSurveys"]
+    assert seen == [{"title": "您对这次办理满意吗？", "nps": None, "csat": 1, "comment": "钱还没到账"}]
+    refused = _as(customer.user)(CUSTOMER_SURVEYS, variables)
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

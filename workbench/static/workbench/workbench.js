@@ -828,13 +828,15 @@ $("task-accept").addEventListener("click", () => acceptTask(S.current.id));
 
 const C360 = `query C360($id: ID!) { customer360(customerId: $id) { maskedName maskedPhone maskedIdNumber age elderly language
   policies { id number status product { name } } openRequests { id type status amount }
-  recentChats { id topic status createdAt } openTasks { id kindLabel dueAt } } }`;
+  recentChats { id topic status createdAt } openTasks { id kindLabel dueAt } }
+  customerSurveys(customerId: $id) { id title answeredAt nps csat comment } }`;
 
 async function loadCustomer(customer) {
   const body = $("customer-body");
   if (!customer) { body.textContent = W.customerHidden; return; }
   try {
-    const c = (await gql(C360, {id: customer.customerId})).customer360;
+    const data = await gql(C360, {id: customer.customerId});
+    const c = data.customer360;
     const list = (items, render) => (items.length ? `<ul>${items.map(render).join("")}</ul>` : `<p class="muted small">${esc(W.none)}</p>`);
     body.classList.remove("muted");
     body.innerHTML = `<p><b data-testid="customer-name">${esc(c.maskedName)}</b> ${badges(c)}</p>
@@ -843,7 +845,8 @@ async function loadCustomer(customer) {
       <h3>${esc(W.policies)}</h3>${list(c.policies, (p) => `<li>${esc(p.product.name)} ${esc(p.number)} · ${esc(L.policyStatus[p.status])}</li>`)}
       <h3>${esc(W.openRequests)}</h3>${list(c.openRequests, (r) => `<li>${esc(L.requestType[r.type])} ${r.amount ? "¥" + esc(r.amount) : ""} · ${esc(L.requestStatus[r.status])}</li>`)}
       <h3>${esc(W.recentChats)}</h3>${list(c.recentChats, (ch) => `<li>${esc(ch.topic || "—")} · ${esc(L.conversationStatus[ch.status])} · ${esc(new Date(ch.createdAt).toLocaleDateString())}</li>`)}
-      <h3>${esc(W.openTasks)}</h3>${list(c.openTasks, (t) => `<li>${esc(t.kindLabel)} · <span data-due="${esc(t.dueAt)}"></span></li>`)}`;
+      <h3>${esc(W.openTasks)}</h3>${list(c.openTasks, (t) => `<li>${esc(t.kindLabel)} · <span data-due="${esc(t.dueAt)}"></span></li>`)}
+      <h3>${esc(W.recentSurveys)}</h3>${list(data.customerSurveys, (s) => `<li data-testid="customer-survey">${esc(s.title)} · ${s.answeredAt ? `NPS ${s.nps ?? "—"} · CSAT ${s.csat ?? "—"}${s.comment ? " · " + esc(s.comment) : ""}` : esc(W.notAnswered)}</li>`)}`;
     tick();
   } catch (_err) {
     body.classList.add("muted");
