@@ -5,9 +5,12 @@ and dropped, never turned into an error for a write that has committed: subscrib
 the database (see chat's `chatEvents`).
 """
 
+import asyncio
 import contextlib
 import contextvars
 import logging
+import os
+import threading
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,9 +30,47 @@ def group_send_on_commit(group: str, message: dict) -> None:
         if deferred is not None:
             deferred.append((group, message))
         else:
-            async_to_sync(_send_all)([(group, message)])
+            _send_from_sync([(group, message)])
 
     transaction.on_commit(send)
+
+
+def _send_from_sync(queue: list) -> None:
+    """From synchronous code (Celery workers, jobs, scripts). With Redis, on one event loop kept for
+    the process: the channel layer keeps its connection there, where async_to_sync would start a loop,
+    and so a Redis connection, for every broadcast. The in-memory layer (one process, tests) is tied to
+    the loop of its readers: it keeps async_to_sync."""
+    if not _redis_layer():
+        async_to_sync(_send_all)(queue)
+        return
+    future = asyncio.run_coroutine_threadsafe(_send_all(queue), _process_loop())
+    try:
+        future.result(timeout=10)
+    except Exception:  # a timeout: the broadcast is a notification, the data is committed
+        logger.exception("broadcast did not complete")
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_pid: int | None = None
+_loop_lock = threading.Lock()
+
+
+def _process_loop() -> asyncio.AbstractEventLoop:
+    global _loop, _loop_pid
+    with _loop_lock:
+        # A forked child (Celery's prefork pool) does not inherit the parent's loop thread.
+        if _loop is None or _loop_pid != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="broadcast-loop", daemon=True).start()
+            _loop, _loop_pid = loop, os.getpid()
+        return _loop
+
+
+def _redis_layer() -> bool:
+    from django.conf import settings
+
+    backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
+    return "redis" in backend.lower()
 
 
 async def _send_all(queue: list) -> None:
