@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import charts
 from .models import MetricsSnapshot, Survey, SurveyRule, Touchpoint
-from .services.metrics import MAX_DAYS, service_metrics
+from .services.metrics import EARLIEST, LATEST, period_valid, service_metrics
 
 # The scoreboard's figures in display order: (key, label, is a rate).
 FIGURES = [
@@ -105,7 +105,8 @@ class MetricsSnapshotAdmin(admin.ModelAdmin):
             first = date.fromisoformat(request.GET.get("from", ""))
         except ValueError:
             first = last - timedelta(days=29)
-        if first > last or (last - first).days >= MAX_DAYS:
+        if not period_valid(first, last):
+            last = today if not EARLIEST <= last <= LATEST else last
             first = last - timedelta(days=29)
         figures = service_metrics(first=first, last=last)
         cards = [

@@ -61,6 +61,8 @@ class TaskAdmin(admin.ModelAdmin):
             day = date.fromisoformat(request.GET.get("day", ""))
         except ValueError:
             day = timezone.localdate()
+        if not date(2000, 1, 1) <= day <= date(2099, 12, 31):  # a mistyped year
+            day = timezone.localdate()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

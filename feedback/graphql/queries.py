@@ -16,7 +16,7 @@ from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import orm_resolver
 from feedback import selectors
 from feedback.models import Survey
-from feedback.services.metrics import MAX_DAYS, service_metrics
+from feedback.services.metrics import period_valid, service_metrics
 from operations import selectors as ops_selectors
 
 from .types import CustomerOnly, ServiceMetricsType, StaffOnly, SurveyType
@@ -61,7 +61,7 @@ class Query:
     ) -> ServiceMetricsType:
         if not ops_selectors.is_supervisor(info.context.viewer):
             raise Forbidden()
-        if to < from_ or (to - from_).days >= MAX_DAYS:
+        if not period_valid(from_, to):
             raise BadUserInput(gettext("Choose a period of 1 to 366 days, `from` before `to`."))
         figures = service_metrics(first=from_, last=to)
         fields = set(ServiceMetricsType.__annotations__)

@@ -17,6 +17,12 @@ from ..models import MetricsSnapshot
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # The longest period one question may cover (a year and a day: a whole year, leap or not).
 MAX_DAYS = 366
+# Business days the records can hold (outside: a mistyped year, answered as bad input).
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def period_valid(first: date, last: date) -> bool:
+    return EARLIEST <= first <= last <= LATEST and (last - first).days < MAX_DAYS
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,8 @@ def test_service_metrics_is_for_supervisors_and_checks_the_period(book):
     backwards = client(SERVICE_METRICS, {"from": "2026-11-10", "to": "2026-11-09"}, lang="en")
     assert backwards["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "366" in backwards["errors"][0]["message"]
+    for far in ({"from": "9999-12-31", "to": "9999-12-31"}, {"from": "0001-01-01", "to": "0001-01-02"}):
+        assert client(SERVICE_METRICS, far)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     a, _b = book
     for user in (a.user, StaffFactory(user__phone="13700000063", roles=["desk"]).user):
         client.token = access_token(user)

@@ -235,7 +235,11 @@ function onFrame(frame) {
     setLink("up");
     for (const sub of S.subs.values()) sendSubscribe(sub);
     retryOutbox(true);
-    if (S.wsConnects > 1) { refreshLists(); heartbeat(false); }
+    if (S.wsConnects > 1) {
+      refreshLists();
+      heartbeat(false);
+      if (S.current && S.current.type === "chat") loadNotes(S.current.id);
+    }
     return;
   }
   if (frame.type === "ping") { S.ws.send(JSON.stringify({type: "pong"})); return; }
@@ -491,14 +495,21 @@ async function openChat(id) {
   const chat = S.chats.find((c) => c.id === id);
   if (chat) renderChatHead(chat);
   S.lastSeq.set(id, 0);
-  try {
-    const data = await gql(`query($id: ID!) { chatNotes(conversationId: $id) { id body authorName createdAt } }`, {id});
-    data.chatNotes.forEach((n) => S.notes.set(n.id, n));
-  } catch (_e) { /* notes are shown as they come */ }
+  await loadNotes(id);
   subscribe("chat", CHAT_EVENTS, () => ({id, after: S.lastSeq.get(id) || 0}), (payload) => onChatEvent(id, payload.chatEvents));
   renderOutbox();
   loadCustomer(chat && chat.customer);
   $("reply").focus();
+}
+
+// Notes are not in the seq log: fetched when a chat opens and again after a reconnect.
+async function loadNotes(id) {
+  try {
+    const data = await gql(`query($id: ID!) { chatNotes(conversationId: $id) { id body authorName createdAt } }`, {id});
+    if (!S.current || S.current.id !== id) return;
+    data.chatNotes.forEach((n) => S.notes.set(n.id, n));
+    renderTranscript();
+  } catch (_e) { /* notes are shown as they come */ }
 }
 
 function renderChatHead(chat) {
