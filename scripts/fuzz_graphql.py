@@ -1,5 +1,5 @@
-"""Schema-driven fuzzing of the GraphQL endpoint (schemathesis), as a customer, an agent and a staff
-member: any INTERNAL error, 5xx, traceback or unmasked personal data fails the run.
+"""Schema-driven fuzzing of the GraphQL endpoint (schemathesis), as a customer, an agent, a desk agent
+and a supervisor: any INTERNAL error, 5xx, traceback or unmasked personal data fails the run.
 
     python scripts/fuzz_graphql.py --url http://127.0.0.1:8000/graphql/ --examples 25 --seed 20261121
 
@@ -21,7 +21,12 @@ from hypothesis import strategies as st
 from hypothesis_graphql import nodes
 
 ROOT = Path(__file__).resolve().parents[1]
-ROLES = {"customer": "13800000001", "agent": "13900000001", "staff": "13700000001"}
+ROLES = {
+    "customer": "13800000001",
+    "agent": "13900000001",
+    "staff": "13700000001",
+    "supervisor": "13700000004",
+}
 PASSWORD = "demo12345"
 # Operations that would end the fuzzing session itself.
 SKIP = {"Mutation.logout"}
