@@ -40,6 +40,7 @@ WORDS = {
     "sendFailed": _("Not sent."),
     "retry": _("Retry"),
     "read": _("Read"),
+    "unread": _("New messages"),
     "typing": _("The customer is typing…"),
     "privateNote": _("Private note"),
     "notePlaceholder": _("A note for colleagues; the customer never sees it"),

@@ -9,7 +9,8 @@ from django.utils import translation
 
 # Latin letters left once these abbreviations, which Chinese staff read as they are, are removed.
 LATIN = re.compile(r"[A-Za-z]")
-ABBREVIATIONS = re.compile(r"\b(?:ID|IP)\b")
+# NPS and CSAT are the terms Chinese service teams use for these scores (净推荐值 NPS, 满意度 CSAT).
+ABBREVIATIONS = re.compile(r"(?<![A-Za-z])(?:ID|IP|NPS|CSAT)(?![A-Za-z])")
 OURS = {
     "accounts",
     "policies",

@@ -421,7 +421,7 @@ function since(chat, waiting) {
 function chatItem(chat, inQueue) {
   const who = chat.customer ? chat.customer.maskedName : "";
   const current = S.current && S.current.type === "chat" && S.current.id === chat.id;
-  const unread = !inQueue && chat.lastSeq > (S.lastSeq.get(chat.id) || 0) && !current ? `<span class="badge unread">●</span>` : "";
+  const unread = !inQueue && chat.lastSeq > (S.lastSeq.get(chat.id) || 0) && !current ? `<span class="unread" title="${esc(W.unread)}"></span>` : "";
   const action = inQueue ? `<button type="button" data-act="accept-chat" data-id="${esc(chat.id)}" data-testid="accept">${esc(W.accept)}</button>` : "";
   return `<li class="item${current ? " current" : ""}" data-act="${inQueue ? "" : "open-chat"}" data-id="${esc(chat.id)}" data-testid="${inQueue ? "queued-chat" : "chat-item"}">
     <div class="main"><div class="line1"><b>${esc(who)}</b>${badges(chat.customer)}${unread}</div>
