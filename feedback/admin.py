@@ -53,7 +53,7 @@ class SurveyRuleAdmin(admin.ModelAdmin):
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
     list_display = [
-        "pk",
+        "id",
         "touchpoint",
         "status",
         "created_at",
