@@ -14,6 +14,11 @@ def staff_group(user_id: int) -> str:
     return f"staff.{user_id}"
 
 
+def skill_group(skill: str) -> str:
+    """Everyone who takes work of `skill`: told when such work waits in the pool."""
+    return f"staff.skill.{skill}"
+
+
 @event_kind
 @dataclass(frozen=True)
 class TaskAssignedEvent:
@@ -51,6 +56,14 @@ def task_updated(task) -> None:
     event_send_on_commit(SUPERVISORS, event)
     if task.assignee_id:
         event_send_on_commit(staff_group(task.assignee_id), event)
+
+
+def task_waiting(task) -> None:
+    """A task entered the pool (raised or handed back): supervisors and everyone with its skill hear
+    of it at once, whether or not the dispatcher finds someone free."""
+    event = TaskUpdatedEvent(task_id=task.pk, task_kind=task.kind, status=task.status)
+    event_send_on_commit(SUPERVISORS, event)
+    event_send_on_commit(skill_group(task.skill), event)
 
 
 def task_assigned(task) -> None:

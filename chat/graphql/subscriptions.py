@@ -13,7 +13,7 @@ from chat.services import common
 from core.graphql.permissions import IsAuthenticated
 from core.graphql.resolvers import db_async
 from operations import selectors as ops_selectors
-from operations.events import SUPERVISORS
+from operations.events import SUPERVISORS, skill_group
 from operations.models import TaskKind, TaskStatus
 
 from .access import _conversation_or_404
@@ -131,6 +131,8 @@ class Subscription:
         groups = [events.staff_group(viewer.pk), events.STAFF_ALL]
         if await db_async(ops_selectors.is_supervisor)(viewer):
             groups.append(SUPERVISORS)
+        # Work waiting in the pool for one's skills (a follow-up of an unhappy customer is heard at once).
+        groups += [skill_group(skill) for skill in await db_async(ops_selectors.skills_allowed)(viewer)]
         async with ws.listen_to_channel(events.CHANNEL_TYPE, groups=groups) as live:
             async for item in live:
                 yield _staff_event(events.decode(item["event"]))

@@ -65,7 +65,7 @@ def task_raise(
         return Task.objects.get(
             kind=kind, subject_type=subject_type, subject_id=subject_id, status__in=OPEN_STATUSES
         )
-    events.task_updated(task)
+    events.task_waiting(task)
     transaction.on_commit(lambda: dispatch.task_assign(task_id=task.pk))
     return task
 

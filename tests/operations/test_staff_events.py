@@ -1,5 +1,6 @@
-"""Over the staff websocket: the person given a task hears TASK_ASSIGNED; supervisors hear every
-task change and SLA risk; colleagues hear neither."""
+"""Over the staff websocket: work entering the pool is heard at once by everyone with its skill; the
+person given a task hears TASK_ASSIGNED; supervisors hear every task change and SLA risk; colleagues
+hear neither the assignment nor the risk, and staff without the skill hear nothing of it."""
 
 import itertools
 
@@ -45,17 +46,21 @@ def _raise(customer):
     )
 
 
-async def test_assignment_and_sla_risk_reach_the_right_people(customer, reviewer, reviewer_b, supervisor):
+async def test_assignment_and_sla_risk_reach_the_right_people(
+    customer, reviewer, reviewer_b, supervisor, desk
+):
     await database_sync_to_async(presence.presence_set)(user=reviewer.user, status="ONLINE")
     mine = await _subscribe(reviewer.user)
     boss = await _subscribe(supervisor.user)
     colleague = await _subscribe(reviewer_b.user)
+    other_skill = await _subscribe(desk.user)
 
     task = await database_sync_to_async(_raise)(customer)
     await database_sync_to_async(sla.sla_flags_announce)(now=task.at_risk_from)
 
     task_id = gid("Task", task)
-    assert await _events(mine, 2, task_id) == [
+    assert await _events(mine, 3, task_id) == [
+        {"type": "TASK_UPDATED", "taskId": task_id, "taskKind": "SERVICING_REVIEW", "taskStatus": "OPEN", "overdue": None},
         {"type": "TASK_ASSIGNED", "taskId": task_id, "taskKind": "SERVICING_REVIEW", "taskStatus": None, "overdue": None},
         {"type": "SLA_AT_RISK", "taskId": task_id, "taskKind": "SERVICING_REVIEW", "taskStatus": None, "overdue": False},
     ]  # fmt: skip
@@ -63,8 +68,13 @@ async def test_assignment_and_sla_risk_reach_the_right_people(customer, reviewer
     assert [(e["type"], e["taskStatus"]) for e in seen] == [
         ("TASK_UPDATED", "OPEN"), ("TASK_UPDATED", "ASSIGNED"), ("SLA_AT_RISK", None)
     ]  # fmt: skip
-    while not await colleague.receive_nothing(timeout=0.3):
-        event = (await colleague.receive_json_from())["payload"]["data"]["staffEvents"]
-        assert event["taskId"] != task_id, event
-    for ws in (mine, boss, colleague):
+    # A colleague with the skill heard that it waited, nothing after
+    assert [(e["type"], e["taskStatus"]) for e in await _events(colleague, 1, task_id)] == [
+        ("TASK_UPDATED", "OPEN")
+    ]
+    for ws in (colleague, other_skill):
+        while not await ws.receive_nothing(timeout=0.3):
+            event = (await ws.receive_json_from())["payload"]["data"]["staffEvents"]
+            assert event["taskId"] != task_id, event
+    for ws in (mine, boss, colleague, other_skill):
         await ws.disconnect()
