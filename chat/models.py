@@ -60,6 +60,10 @@ class Conversation(models.Model):
             models.Index(fields=["status", "-priority", "queued_at"], name="chat_queue_idx"),
             models.Index(fields=["assigned_staff", "status"]),
             models.Index(fields=["customer", "-created_at"]),
+            # The scoreboard: chats closed or queued in a period, and whether a customer came back.
+            models.Index(fields=["closed_at"], name="chat_closed_idx", condition=Q(closed_at__isnull=False)),
+            models.Index(fields=["queued_at"], name="chat_queued_idx", condition=Q(queued_at__isnull=False)),
+            models.Index(fields=["customer", "topic", "created_at"], name="chat_topic_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -29,6 +29,14 @@ application = ProtocolTypeRouter(
     }
 )
 
+# The sentiment models take a few seconds to load: loaded beside the server's start, not in the first
+# customer's answer.
+import threading  # noqa: E402
+
+from feedback.sentiment import warm  # noqa: E402
+
+threading.Thread(target=warm, name="sentiment-warm", daemon=True).start()
+
 # Everything loaded so far lives as long as the process: out of the collector's passes, which
 # otherwise pause every open websocket meanwhile (see core.runtime).
 tune_collector()

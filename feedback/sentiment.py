@@ -83,6 +83,12 @@ def model_score(text: str) -> float:
     return (_english().polarity_scores(text)["compound"] + 1) / 2
 
 
+def warm() -> None:
+    """Load both models now (the first comment would otherwise wait for them)."""
+    model_score("好")
+    model_score("good")
+
+
 def model_only(text: str) -> Verdict:
     """The library alone, at an even threshold (what the rules are measured against)."""
     score = model_score(text)

@@ -335,6 +335,13 @@ class ServicingRequest(models.Model):
             models.Index(fields=["customer", "-submitted_at"]),
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["policy", "type", "status"]),
+            # The scoreboard reads requests by when they were made and when they were decided.
+            models.Index(fields=["submitted_at", "channel"], name="request_made_idx"),
+            models.Index(
+                fields=["decided_at", "routed_at"],
+                name="request_decided_idx",
+                condition=Q(decided_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

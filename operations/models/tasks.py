@@ -161,6 +161,8 @@ class Task(models.Model):
             models.Index(fields=["subject_type", "subject_id"], name="task_subject_idx"),
             models.Index(fields=["customer", "status"], name="task_customer_idx"),
             models.Index(fields=["completed_by", "completed_at"], name="task_settlement_idx"),
+            # The scoreboard: follow-ups (or any kind) raised in a period.
+            models.Index(fields=["kind", "created_at"], name="task_kind_raised_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
