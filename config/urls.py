@@ -5,7 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from config.schema import schema
 from core.graphql.views import NuanxinGraphQLView
-from core.views import healthz
+from core.views import healthz, healthz_live, healthz_ready
 from workbench.views import workbench
 
 admin.site.site_header = "Nuanxin"
@@ -15,6 +15,8 @@ urlpatterns = [
     # Bearer tokens, not cookies, authenticate the API, so CSRF protection does not apply.
     path("graphql/", csrf_exempt(NuanxinGraphQLView.as_view(schema=schema, allow_queries_via_get=False))),
     path("healthz", healthz),
+    path("healthz/live", healthz_live),
+    path("healthz/ready", healthz_ready),
     path("admin/", admin.site.urls),
     path("console/", workbench, name="workbench"),
 ]

@@ -15,6 +15,9 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "SECRET_KEY": "test-" + "k" * 60,
     "ALLOWED_HOSTS": "api.nuanxin.example",
+    # `check --deploy` connects to neither.
+    "DATABASE_URL": "postgres://nuanxin@db.internal:5432/nuanxin",
+    "REDIS_URL": "redis://cache.internal:6379/0",
 }
 PROVIDERS = {
     "FIELD_ENCRYPTION_KEYS": "tBQ7IaoMfjcMEoFOUr5Qe3TLD3PIB9jzyuy6MYc6rjk=",
@@ -52,6 +55,21 @@ def test_production_refuses_console_messaging(missing, check_id):
 def test_production_refuses_to_start_without_field_encryption_keys():
     result = _check_deploy(**{k: v for k, v in PROVIDERS.items() if k != "FIELD_ENCRYPTION_KEYS"})
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("SECRET_KEY", "", "SECRET_KEY (a long random secret"),
+        ("DATABASE_URL", "", "DATABASE_URL (PostgreSQL"),
+        ("REDIS_URL", "", "REDIS_URL (Redis"),
+        ("DATABASE_URL", "sqlite:///db.sqlite3", "DATABASE_URL must point at PostgreSQL"),
+    ],
+)
+def test_production_refuses_to_start_without_its_services(variable, value, says):
+    result = _check_deploy(**{**PROVIDERS, variable: value})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and says in result.stderr
 
 
 def test_production_with_providers_passes_the_deploy_checks():
