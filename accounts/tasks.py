@@ -9,3 +9,10 @@ from .sms import sms_send as _sms_send
 def sms_send(*, phone: str, text: str) -> None:
     """Send one SMS through the configured provider; provider errors are retried with backoff."""
     _sms_send(phone=phone, text=text)
+
+
+@shared_task(name="accounts.tasks.retention_purge")
+def retention_purge() -> dict:
+    from .retention import retention_purge as purge
+
+    return purge()

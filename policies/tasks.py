@@ -26,3 +26,10 @@ def policy_daily_jobs(day: str | None = None) -> dict:
 @shared_task(name="elder_mode.tasks.callbacks_expire", acks_late=True, reject_on_worker_lost=True)
 def callbacks_expire() -> int:
     return holds.callbacks_expire()
+
+
+@shared_task(name="policies.tasks.retention_purge")
+def retention_purge() -> dict:
+    from .retention import retention_purge as purge
+
+    return purge()

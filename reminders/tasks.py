@@ -47,3 +47,10 @@ def push_outbox_send_due() -> dict:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def agent_morning_digest() -> int:
     return push.agent_morning_digest()
+
+
+@shared_task(name="reminders.tasks.retention_purge")
+def retention_purge() -> dict:
+    from .retention import retention_purge as purge
+
+    return purge()

@@ -195,10 +195,37 @@ PERIODIC_TASKS = [
     {"name": "Presence sweep", "task": "operations.tasks.presence_sweep", "every_seconds": 10},
     {"name": "SLA watch", "task": "operations.tasks.sla_flags_announce", "every_seconds": 30},
     {"name": "Pool dispatch", "task": "operations.tasks.pool_dispatch", "every_seconds": 30},
+    # Retention: each app purges what has outlived its use (RETENTION_DAYS), in the quiet hours.
+    {"name": "Purge sign-in records", "task": "accounts.tasks.retention_purge", "minute": "20", "hour": "3"},
+    {
+        "name": "Purge idempotency and audit",
+        "task": "policies.tasks.retention_purge",
+        "minute": "25",
+        "hour": "3",
+    },
+    {
+        "name": "Purge delivered pushes",
+        "task": "reminders.tasks.retention_purge",
+        "minute": "30",
+        "hour": "3",
+    },
+    {"name": "Purge old transcripts", "task": "chat.tasks.retention_purge", "minute": "35", "hour": "3"},
     # Voice of the customer: surveys past their expiry, and yesterday's scoreboard kept for the charts.
     {"name": "Expire surveys", "task": "feedback.tasks.surveys_expire", "minute": "10", "hour": "*"},
     {"name": "Scoreboard snapshot", "task": "feedback.tasks.metrics_snapshot", "minute": "15", "hour": "1"},
 ]
+
+# Retention (days): working records purged after their useful life by each app's daily job; chat
+# transcripts and the audit trail kept for the regulatory period (set it to what the regulator asks).
+RETENTION_DAYS = {
+    "one_time_codes": 2,  # the codes' rows are the send-rate log for a day
+    "login_throttles": 1,
+    "sessions": 30,  # after a logout, or after the last refresh token expired
+    "idempotency_records": 30,
+    "push_messages": 30,  # sent or failed
+    "transcripts": int(os.environ.get("TRANSCRIPT_RETENTION_DAYS", str(10 * 366))),
+    "audit_events": int(os.environ.get("AUDIT_RETENTION_DAYS", str(10 * 366))),
+}
 
 # Which occurrences of a touchpoint are surveyed is drawn from a hash with this seed (SECRET_KEY if
 # unset): random across customers, the same answer every time one occurrence is asked.
