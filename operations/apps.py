@@ -9,8 +9,16 @@ class OperationsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from core.signals import socket_closed
+
         from .models import CalendarDay, ServiceHours, SlaPolicy
         from .services.calendar import calendar_cache_clear
+        from .services.presence import socket_gone
+
+        def staff_socket_closed(sender, *, user_id, **kwargs) -> None:
+            socket_gone(user_id=user_id)
+
+        socket_closed.connect(staff_socket_closed, dispatch_uid="operations.socket_gone", weak=False)
 
         for model in (CalendarDay, ServiceHours, SlaPolicy):
             post_save.connect(

@@ -1,6 +1,7 @@
 """Websocket GraphQL (graphql-transport-ws): the token travels in `connection_init`, never in the URL."""
 
 import asyncio
+import logging
 
 from channels.consumer import get_handler_name
 from django.conf import settings
@@ -11,10 +12,13 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from core.auth import AccessTokenError, authenticate_access_token, session_group
+from core.signals import socket_closed
 
 from .context import GraphQLContext, bearer_token
 from .resolvers import db_async
 from .ws_handler import ThreadedOperationsHandler
+
+logger = logging.getLogger(__name__)
 
 
 def language_from_header(accept_language: str) -> str:
@@ -34,6 +38,10 @@ CLOSE_EXPIRED = 4401  # the app refreshes its token and reconnects
 CLOSE_SESSION_ENDED = 4403  # logged out or revoked: the app shows the login
 
 
+def _socket_closed(user_id: int) -> None:
+    socket_closed.send(sender="core", user_id=user_id)
+
+
 class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
     graphql_transport_ws_handler_class = ThreadedOperationsHandler
 
@@ -44,6 +52,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
 
     _session_group: str | None = None
     _expiry: asyncio.TimerHandle | None = None
+    _user_id: int | None = None
 
     async def on_ws_connect(self, context: GraphQLContext):
         params = context.connection_params or {}
@@ -55,6 +64,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         except AccessTokenError as exc:
             raise ConnectionRejectionError({"reason": "unauthenticated"}) from exc
         context.set_viewer(user, token=token)
+        self._user_id = user.pk
         # The socket's authority ends with its token or its session: at expiry it closes (the app
         # reconnects with a fresh token); at logout or revocation the session's group tells every
         # process holding one of its sockets.
@@ -75,6 +85,11 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
             self._expiry.cancel()
         if self._session_group is not None:
             await self.channel_layer.group_discard(self._session_group, self.channel_name)
+        if self._user_id is not None:
+            try:
+                await db_async(_socket_closed)(self._user_id)
+            except Exception:  # the socket is gone either way; presence then ends by silence
+                logger.exception("socket close not recorded")
         await super().disconnect(code)
 
     async def dispatch(self, message) -> None:

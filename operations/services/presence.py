@@ -70,6 +70,24 @@ def heartbeat(*, user, now: datetime | None = None) -> StaffPresence:
     return presence
 
 
+# After the workbench's socket closes, the person stays this long before the sweep may make them
+# OFFLINE: more than one heartbeat interval (20 s), so a second open tab or a reconnecting page keeps
+# them, and well under a minute, so a closed page is OFFLINE within ~35 s (sweep every 10 s).
+SOCKET_GRACE = timedelta(seconds=25)
+
+
+def socket_gone(*, user_id: int, now: datetime | None = None) -> int:
+    """A staff member's websocket closed: their silence counts from now, so that without another
+    heartbeat (another tab, the page reconnecting) the sweep finds them after SOCKET_GRACE."""
+    now = now or timezone.now()
+    silent_since = now - PRESENCE_TIMEOUT + SOCKET_GRACE
+    return (
+        StaffPresence.objects.filter(user_id=user_id, last_heartbeat_at__gt=silent_since)
+        .exclude(status=Availability.OFFLINE)
+        .update(last_heartbeat_at=silent_since)
+    )
+
+
 def presence_sweep(*, now: datetime | None = None) -> int:
     """Make everyone silent past the timeout OFFLINE (safe with several sweepers: each person's row
     is taken with SKIP LOCKED and checked again). Returns how many."""

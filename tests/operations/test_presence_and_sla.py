@@ -133,3 +133,45 @@ def test_the_pool_jobs_are_scheduled_every_few_seconds():
         "operations.tasks.sla_flags_announce": (30, "seconds"),
         "operations.tasks.pool_dispatch": (30, "seconds"),
     }
+
+
+def test_a_closed_socket_starts_the_silence_so_a_closed_page_is_offline_well_within_a_minute(reviewer):
+    online(reviewer)
+    closed_at = timezone.now()
+    assert presence.socket_gone(user_id=reviewer.user.pk, now=closed_at) == 1
+    # 25 s of grace (more than the 20 s heartbeat: another tab or a reconnecting page keeps the person)
+    assert presence.presence_sweep(now=closed_at + timedelta(seconds=24)) == 0
+    assert presence.presence_sweep(now=closed_at + timedelta(seconds=26)) == 1
+    assert StaffPresence.objects.get(user=reviewer.user).status == Availability.OFFLINE
+
+
+def test_another_tab_heartbeating_after_a_socket_closed_keeps_the_person(reviewer):
+    online(reviewer)
+    closed_at = timezone.now()
+    presence.socket_gone(user_id=reviewer.user.pk, now=closed_at)
+    presence.heartbeat(user=reviewer.user, now=closed_at + timedelta(seconds=20))
+    assert presence.presence_sweep(now=closed_at + timedelta(seconds=70)) == 0
+    # A socket closing never brings a silence forward that already began earlier
+    quiet = StaffPresence.objects.get(user=reviewer.user).last_heartbeat_at
+    assert presence.socket_gone(user_id=reviewer.user.pk, now=quiet) == 1
+    assert presence.socket_gone(user_id=reviewer.user.pk, now=quiet) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_staff_websocket_closing_is_heard(reviewer, thread_connections_closed):
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from config.asgi import application
+    from tests.conftest import access_token
+
+    await database_sync_to_async(online)(reviewer)
+    token = await database_sync_to_async(access_token)(reviewer.user)
+    ws = WebsocketCommunicator(application, "/graphql/", subprotocols=["graphql-transport-ws"])
+    assert (await ws.connect())[0]
+    await ws.send_json_to({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+    assert (await ws.receive_json_from(timeout=5))["type"] == "connection_ack"
+    before = (await database_sync_to_async(StaffPresence.objects.get)(user=reviewer.user)).last_heartbeat_at
+    await ws.disconnect()
+    after = (await database_sync_to_async(StaffPresence.objects.get)(user=reviewer.user)).last_heartbeat_at
+    assert before - after >= timedelta(seconds=30)  # silent since 35 s before the close

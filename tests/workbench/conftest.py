@@ -174,40 +174,40 @@ def customer_socket(port: int, user, conversation_id: int):
     from websockets.sync.client import connect
 
     received: list[dict] = []
-    ready, stop = threading.Event(), threading.Event()
+    ready = threading.Event()
     token = access_token(user)
+    # Opened here and closed here: the listener blocks in recv() until the socket closes, so nothing
+    # relies on a timed wait firing (the night run's libfaketime makes those unreliable in threads).
+    ws = connect(f"ws://127.0.0.1:{port}/graphql/", subprotocols=["graphql-transport-ws"])
+    ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+    assert json.loads(ws.recv())["type"] == "connection_ack"
+    query = (
+        "subscription($id: ID!) { chatEvents(conversationId: $id, afterSeq: 0) "
+        "{ type message { seq senderKind body } } }"
+    )
+    variables = {"id": gid("Conversation", conversation_id)}
+    ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}))
 
     def listen():
-        with connect(f"ws://127.0.0.1:{port}/graphql/", subprotocols=["graphql-transport-ws"]) as ws:
-            ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
-            assert json.loads(ws.recv(timeout=10))["type"] == "connection_ack"
-            query = (
-                "subscription($id: ID!) { chatEvents(conversationId: $id, afterSeq: 0) "
-                "{ type message { seq senderKind body } } }"
-            )
-            variables = {"id": gid("Conversation", conversation_id)}
-            ws.send(
-                json.dumps(
-                    {"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}
-                )
-            )
-            ready.set()
-            while not stop.is_set():
-                try:
-                    frame = json.loads(ws.recv(timeout=0.5))
-                except TimeoutError:
-                    continue
+        from websockets.exceptions import ConnectionClosed
+
+        ready.set()
+        try:
+            while True:
+                frame = json.loads(ws.recv())
                 if frame.get("type") == "next":
                     received.append(frame["payload"]["data"]["chatEvents"])
+        except ConnectionClosed:
+            return
 
     thread = threading.Thread(target=listen, daemon=True)
     thread.start()
-    assert ready.wait(30)
+    ready.wait()
     try:
         yield received
     finally:
-        stop.set()
-        thread.join(10)
+        ws.close()
+        thread.join()
 
 
 def wait_until(condition, timeout: float = 30.0):

@@ -280,10 +280,15 @@ def test_closing_the_page_makes_the_agent_offline_and_the_chat_goes_back_to_the_
     beat = StaffPresence.objects.get(user=desk.user).last_heartbeat_at
     assert off_loop(presence.presence_sweep, now=beat + timedelta(seconds=30)) == 0  # alive while open
 
-    # When: the page is closed, its heartbeats stop; a minute of silence makes her OFFLINE
+    # When: the page is closed, its socket closes and its heartbeats stop: her silence counts from 35 s
+    # before the close, so the sweep (every 10 s) finds her 25–35 s after it, well within a minute
     page.close()
-    last = StaffPresence.objects.get(user=desk.user).last_heartbeat_at
-    assert off_loop(presence.presence_sweep, now=last + timedelta(seconds=61)) == 1
+    silent = wait_until(
+        lambda: (row := StaffPresence.objects.get(user=desk.user).last_heartbeat_at) < beat and row
+    )
+    assert beat - silent >= timedelta(seconds=15)
+    assert off_loop(presence.presence_sweep, now=silent + timedelta(seconds=59)) == 0
+    assert off_loop(presence.presence_sweep, now=silent + timedelta(seconds=61)) == 1
 
     state = StaffPresence.objects.get(user=desk.user)
     conversation.refresh_from_db()
