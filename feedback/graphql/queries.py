@@ -18,6 +18,7 @@ from feedback import selectors
 from feedback.models import Survey
 from feedback.services.metrics import period_valid, service_metrics
 from operations import selectors as ops_selectors
+from operations.services import customers
 
 from .types import CustomerOnly, ServiceMetricsType, StaffOnly, SurveyType
 
@@ -35,7 +36,8 @@ class Query:
 
     @strawberry.field(
         permission_classes=[StaffOnly],
-        description="Staff: a customer's latest surveys, while you handle them (customer360's companion).",
+        description="Staff: a customer's latest surveys, only while you hold a task or chat about them "
+        "(customer360's companion); every look is audited.",
     )
     @orm_resolver
     def customer_surveys(self, info: Info, customer_id: relay.GlobalID) -> list[SurveyType]:
@@ -43,6 +45,9 @@ class Query:
             pk = pk_of(customer_id, type_name="Customer", field="customerId")
         except ServiceError as exc:
             raise NotFound() from exc
+        # As customer360: only while the caller handles the customer, and every look is audited.
+        if customers.customer_look(viewer=info.context.viewer, customer_id=pk, what="surveys") is None:
+            raise NotFound()
         rows = selectors.survey_scope(
             Survey.objects.filter(customer_id=pk), viewer=info.context.viewer, now=timezone.now()
         )

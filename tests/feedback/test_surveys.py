@@ -328,12 +328,18 @@ def test_staff_see_a_customers_surveys_only_while_handling_them(every_touchpoint
     surveys.survey_answer(survey=survey, csat=1, comment="钱还没到账")
     client = _as(callback_staff.user)
     variables = {"id": gid("Customer", customer.pk)}
-    # The follow-up is open but not hers yet: nothing to see
-    assert client(CUSTOMER_SURVEYS, variables)["data"]["customerSurveys"] == []
+    # The follow-up is open but not hers yet: the customer looks missing
+    refused = client(CUSTOMER_SURVEYS, variables)
+    assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     online(callback_staff)
     task = Task.objects.get(kind=TaskKind.FEEDBACK_FOLLOW_UP)
     tasks.task_accept(user=callback_staff.user, task=task)
     seen = client(CUSTOMER_SURVEYS, variables)["data"]["customerSurveys"]
     assert seen == [{"title": "您对这次办理满意吗？", "nps": None, "csat": 1, "comment": "钱还没到账"}]
+    from policies.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        actor=callback_staff.user, action="customer.view", object_id=str(customer.pk), after__viewed="surveys"
+    ).exists()
     refused = _as(customer.user)(CUSTOMER_SURVEYS, variables)
     assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
