@@ -55,9 +55,9 @@ def server_wait(url: str, seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            requests.get(url.rsplit("/graphql/", 1)[0] + "/healthz", timeout=2)
+            requests.get(url.rsplit("/graphql/", 1)[0] + "/healthz", timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # still starting (models load beside it)
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.5)  # the server is still starting; bounded by the deadline
