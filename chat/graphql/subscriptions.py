@@ -73,6 +73,10 @@ def _event(event: events.ChatEvent) -> ChatEventPayload:
     return payload
 
 
+def _roles_of(viewer) -> tuple[bool, list[str]]:
+    return ops_selectors.is_supervisor(viewer), ops_selectors.skills_allowed(viewer)
+
+
 def _staff_event(event) -> StaffEventPayload:
     payload = StaffEventPayload(type=StaffEventType(event.kind))
     conversation = getattr(event, "conversation_id", None)
@@ -128,11 +132,12 @@ class Subscription:
     async def staff_events(self, info: Info) -> AsyncGenerator[StaffEventPayload, None]:
         viewer = info.context.viewer
         ws = info.context.request
+        supervisor, skills = await db_async(_roles_of)(viewer)  # one hop before listening
         groups = [events.staff_group(viewer.pk), events.STAFF_ALL]
-        if await db_async(ops_selectors.is_supervisor)(viewer):
+        if supervisor:
             groups.append(SUPERVISORS)
         # Work waiting in the pool for one's skills (a follow-up of an unhappy customer is heard at once).
-        groups += [skill_group(skill) for skill in await db_async(ops_selectors.skills_allowed)(viewer)]
+        groups += [skill_group(skill) for skill in skills]
         async with ws.listen_to_channel(events.CHANNEL_TYPE, groups=groups) as live:
             async for item in live:
                 yield _staff_event(events.decode(item["event"]))

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from accounts.models import Role, User
 from chat import models, selectors
+from chat.services.notes import author_name
 from core.graphql.nodes import nodes_in_scope
 from core.graphql.permissions import has_role
 from core.masking import mask_name
@@ -163,9 +164,7 @@ class ChatNoteType(relay.Node):
 
     @classmethod
     def from_model(cls, note: models.ChatNote) -> "ChatNoteType":
-        author = note.author
-        name = getattr(getattr(author, "staff", None), "name", "") or author.display_name
-        return cls(id=note.pk, body=note.body, author_name=name, created_at=note.created_at)
+        return cls(id=note.pk, body=note.body, author_name=author_name(note), created_at=note.created_at)
 
     @classmethod
     def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):

@@ -31,6 +31,17 @@ MAX_CLIENT_MESSAGE_ID = 64
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+def text_checked(body: str | None, *, longest: int, wrong_length, unshowable, field: str = "body") -> str:
+    """The text stripped, or INVALID: empty, too long, or holding control characters (invisible ones
+    garble the transcript and the desk's screen)."""
+    body = (body or "").strip()
+    if not body or len(body) > longest:
+        raise ServiceError(ErrorCode.INVALID, wrong_length, field=field)
+    if _CONTROL.search(body):
+        raise ServiceError(ErrorCode.INVALID, unshowable, field=field)
+    return body
+
+
 def conversation_start(*, customer, topic: str = "") -> Conversation:
     # The language the app asked in: the bot greets in it (and answers in it unless the customer
     # writes in another).
@@ -61,18 +72,12 @@ def message_send(
     The conversation is looked up within the sender's scope (selectors.scope_customer) and locked
     in one query; one outside it is NOT_FOUND, exactly like a missing one.
     """
-    body = (body or "").strip()
-    if not body or len(body) > MAX_BODY:
-        raise ServiceError(
-            ErrorCode.INVALID, gettext_lazy("A message must have 1 to 2000 characters."), field="body"
-        )
-    if _CONTROL.search(body):
-        # Invisible control characters garble the transcript and the desk's screen.
-        raise ServiceError(
-            ErrorCode.INVALID,
-            gettext_lazy("The message contains characters that cannot be shown."),
-            field="body",
-        )
+    body = text_checked(
+        body,
+        longest=MAX_BODY,
+        wrong_length=gettext_lazy("A message must have 1 to 2000 characters."),
+        unshowable=gettext_lazy("The message contains characters that cannot be shown."),
+    )
     client_message_id = (client_message_id or "").strip() or None
     if client_message_id is not None and len(client_message_id) > MAX_CLIENT_MESSAGE_ID:
         raise ServiceError(

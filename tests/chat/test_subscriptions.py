@@ -133,9 +133,29 @@ async def test_500_messages_with_the_connection_dropped_every_50_lose_nothing(ch
     assert received == list(range(1, total + 1))  # the greeting, then all 500: 0 lost, 0 duplicated, in order
 
 
+async def _staff_listening(ws) -> None:
+    """Probe the desk's group until the subscription hears it (it registers after a database hop),
+    then drain the probes: what follows is heard."""
+    from channels.layers import get_channel_layer
+
+    from chat import events
+
+    layer = get_channel_layer()
+    probe = {"type": events.CHANNEL_TYPE, "event": events.encode(events.QueueChangedEvent())}
+    for _ in range(100):
+        await layer.group_send(events.STAFF_ALL, probe)
+        if not await ws.receive_nothing(timeout=0.1):
+            break
+    else:
+        raise AssertionError("the subscription never listened")
+    while not await ws.receive_nothing(timeout=0.2):
+        await ws.receive_json_from()
+
+
 async def test_staff_events_announce_assignments(customer, staff_a):
     token = await database_sync_to_async(access_token)(staff_a.user)
     ws = await _subscribe(token, STAFF_EVENTS, {})
+    await _staff_listening(ws)
     await database_sync_to_async(staff.availability_set)(user=staff_a.user, status="ONLINE", capacity=2)
     conversation = await database_sync_to_async(messages.conversation_start)(customer=customer)
     await database_sync_to_async(queue.human_request)(conversation=conversation)
