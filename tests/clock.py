@@ -21,7 +21,12 @@ def frozen_command(*command: str) -> list[str]:
 
 
 def frozen_env() -> dict[str, str]:
-    return {ENV: BUSINESS_NOW.isoformat()}
+    """The clock a started process begins at: this process's (fake, ticking) now, so that both tick
+    together; a server that began at BUSINESS_NOW while this test's clock had already moved on would
+    see the rows the test writes as written in its future."""
+    from datetime import UTC
+
+    return {ENV: datetime.now(UTC).isoformat()}
 
 
 if __name__ == "__main__":
