@@ -71,6 +71,20 @@ class SurveyType(relay.Node):
         node = SUBJECT_NODE.get(self._model.subject_type)
         return relay.GlobalID(node, str(self._model.subject_id)) if node else None
 
+    @strawberry.field(
+        description="What the survey is about (a ServicingRequest or Conversation) through its own access "
+        "rules; null when the reader may not open it (a survey after a callback is about staff work)."
+    )
+    def subject(self, info: Info) -> relay.Node | None:
+        node = SUBJECT_NODE.get(self._model.subject_type)
+        definition = info.schema.get_type_by_name(node) if node else None
+        if definition is None:
+            return None
+        found = definition.origin.resolve_nodes(
+            info=info, node_ids=[str(self._model.subject_id)], required=False
+        )
+        return next(iter(found), None)
+
     @strawberry.field
     def questions(self) -> list[SurveyQuestionType]:
         out = []

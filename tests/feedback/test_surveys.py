@@ -343,3 +343,21 @@ def test_staff_see_a_customers_surveys_only_while_handling_them(every_touchpoint
     ).exists()
     refused = _as(customer.user)(CUSTOMER_SURVEYS, variables)
     assert refused["data"] is None and refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_survey_opens_what_it_is_about(every_touchpoint, customer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        result = contact_update(customer=customer, actor=customer.user, email="zhao@example.com")
+    data = _as(customer.user)(
+        "{ mySurveys { subject { __typename id ... on ServicingRequest { type status } } } }"
+    )["data"]["mySurveys"]
+    assert data == [
+        {
+            "subject": {
+                "__typename": "ServicingRequest",
+                "id": gid("ServicingRequest", result["request"]),
+                "type": "CONTACT_CHANGE",
+                "status": "COMPLETED",
+            }
+        }
+    ]
