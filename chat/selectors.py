@@ -1,15 +1,18 @@
 """Who may see which conversation: its customer, and the service desk."""
 
+from datetime import timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import Role
+from core.db import median_seconds
 from operations import selectors as ops_selectors
 from operations.models import Availability, Language, Skill, StaffPresence, StaffSkill
 
-from .models import Conversation, ConversationStatus
+from .models import ChatNote, Conversation, ConversationStatus, LeftMessage
 
 
 def scope_customer(viewer) -> tuple[bool, int | None]:
@@ -217,8 +220,6 @@ def messages_between(*, conversation_id: int, after_seq: int, before_seq: int | 
 
 def left_message_callback_phone(*, conversation_id: int) -> str:
     """The number a customer left for a callback out of hours ("" if none)."""
-    from .models import LeftMessage
-
     return (
         LeftMessage.objects.filter(conversation_id=conversation_id)
         .values_list("callback_phone", flat=True)
@@ -244,8 +245,6 @@ def with_customer(queryset: QuerySet[Conversation]) -> QuerySet[Conversation]:
 
 def conversation_customer(conversation: Conversation) -> ChatCustomer:
     """Who the chat is with, for the desk: name (the caller masks it), elderly, language or dialect."""
-    from django.utils import timezone
-
     customer = conversation.customer
     return ChatCustomer(
         name=customer.name,
@@ -255,8 +254,6 @@ def conversation_customer(conversation: Conversation) -> ChatCustomer:
 
 
 def left_message_body(conversation: Conversation) -> str | None:
-    from .models import LeftMessage
-
     try:
         return conversation.left_message.body
     except LeftMessage.DoesNotExist:
@@ -271,8 +268,6 @@ def note_scope(queryset, *, viewer):
 
 
 def notes_of(*, conversation: Conversation):
-    from .models import ChatNote
-
     return (
         ChatNote.objects.filter(conversation=conversation)
         .select_related("author__staff")
@@ -294,12 +289,6 @@ def conversation_figures(*, start, end) -> dict:
       on the same topic within 48 hours (chats without a topic match each other);
     - bot containment: chats closed in the window that never reached a person;
     - human connect: chats queued in the window that reached a person; the median wait for one."""
-    from datetime import timedelta
-
-    from django.db.models import Exists
-
-    from core.db import median_seconds
-
     closed = Conversation.objects.filter(
         status=ConversationStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
     )

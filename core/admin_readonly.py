@@ -15,3 +15,17 @@ class MoneyAndStatusReadOnly:
             if isinstance(field, models.DecimalField) or field.name == "status"
         ]
         return declared + [name for name in guarded if name not in declared]
+
+
+class ViewOnly:
+    """ModelAdmin mixin for records written only by the services or the customers (surveys, audit,
+    snapshots): shown, never added, edited or deleted in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_readonly import ViewOnly
+
 from . import charts
 from .models import MetricsSnapshot, Survey, SurveyRule, Touchpoint
 from .services.metrics import EARLIEST, LATEST, period_valid, service_metrics
@@ -51,7 +53,7 @@ class SurveyRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ViewOnly, admin.ModelAdmin):
     list_display = [
         "id",
         "touchpoint",
@@ -68,30 +70,12 @@ class SurveyAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Survey._meta.fields]
     list_select_related = ["customer"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(MetricsSnapshot)
-class MetricsSnapshotAdmin(admin.ModelAdmin):
+class MetricsSnapshotAdmin(ViewOnly, admin.ModelAdmin):
     """The scoreboard: a period's figures computed now, and the daily snapshots drawn over time."""
 
     change_list_template = "admin/feedback/scoreboard.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):

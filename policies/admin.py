@@ -3,7 +3,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_readonly import MoneyAndStatusReadOnly
+from core.admin_readonly import MoneyAndStatusReadOnly, ViewOnly
 from core.errors import ServiceError
 from elder_mode.models import CallbackStatus, CallbackTask
 
@@ -212,20 +212,11 @@ class ServicingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("created_at", "action", "object_type", "object_id", "actor")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "action")
     readonly_fields = ("created_at", "action", "object_type", "object_id", "actor", "before", "after")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CallbackTask)

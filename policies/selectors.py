@@ -1,9 +1,11 @@
 """Permission-scoped reads: a customer sees what they hold, an agent what they service, staff everything."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import CustomerProfile, Role, User
 from accounts.selectors import customers_in_hand, sees_every_customer
+from core.db import median_seconds
 
 from .models import (
     OPEN_REQUEST,
@@ -16,6 +18,8 @@ from .models import (
     Policy,
     PolicyLoan,
     PremiumDue,
+    RequestChannel,
+    RequestStatus,
     RequestType,
     ServicingRequest,
 )
@@ -167,12 +171,6 @@ def active_loans_for_customer(*, customer, pks=None) -> QuerySet[PolicyLoan]:
 def servicing_figures(*, start, end) -> dict:
     """The scoreboard's servicing figures for [start, end): automation (decided in the window),
     the median automated decision, and the share of requests made in the apps (made in the window)."""
-    from django.db.models import Count, Q
-
-    from core.db import median_seconds
-
-    from .models import RequestChannel, ServicingRequest
-
     decided = ServicingRequest.objects.filter(decided_at__gte=start, decided_at__lt=end)
     automated = Q(routed_at__isnull=True, decided_by__isnull=True)  # automation_stats' definition
     counts = decided.aggregate(total=Count("pk"), automatic=Count("pk", filter=automated))
@@ -196,12 +194,6 @@ def automation_stats(queryset=None) -> dict:
     The one definition (DESIGN.md, the service scoreboard): a request sent to a person is never
     automated, whoever decides it in the end; one still waiting for a person is not decided yet.
     """
-    from django.utils import timezone
-
-    from core.db import median_seconds
-
-    from .models import RequestStatus, ServicingRequest
-
     qs = queryset if queryset is not None else ServicingRequest.objects.all()
     decided = qs.filter(decided_at__isnull=False)
     total = decided.count()
