@@ -22,6 +22,9 @@ from core.graphql.scalars import DecimalScalar, Rate, RateScalar
 from elder_mode.graphql import schema as elder_schema
 from feedback.graphql import mutations as feedback_mutations
 from feedback.graphql import queries as feedback_queries
+from new_business.graphql import mutations as new_business_mutations
+from new_business.graphql import queries as new_business_queries
+from new_business.graphql import subscriptions as new_business_subscriptions
 from operations.graphql import mutations as operations_mutations
 from operations.graphql import queries as operations_queries
 from policies.graphql import mutations as policies_mutations
@@ -59,6 +62,7 @@ Query = merge_types(
         chat_queries.Query,
         operations_queries.Query,
         feedback_queries.Query,
+        new_business_queries.Query,
     ),
 )
 Mutation = merge_types(
@@ -71,9 +75,13 @@ Mutation = merge_types(
         chat_mutations.Mutation,
         operations_mutations.Mutation,
         feedback_mutations.Mutation,
+        new_business_mutations.Mutation,
     ),
 )
-Subscription = merge_types("Subscription", (accounts_schema.Subscription, chat_subscriptions.Subscription))
+Subscription = merge_types(
+    "Subscription",
+    (accounts_schema.Subscription, chat_subscriptions.Subscription, new_business_subscriptions.Subscription),
+)
 
 schema = strawberry.Schema(
     query=Query,

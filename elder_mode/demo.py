@@ -36,6 +36,22 @@ NOTICES = [
         "If someone is guiding you to add or change a bank account, stop and call our hotline to check.",
     ),
     (
+        RiskOperation.NEW_POLICY,
+        1,
+        "请确认是您本人投保",
+        "Make sure you are buying this yourself",
+        "请仔细阅读保险条款，了解保障内容、保费和缴费期。保费只会从您本人的账户扣取，任何人要求您转账到个人账户都是诈骗。",
+        "Read the policy terms: what is covered, the premium and for how long you pay. Premiums are only taken from your own account; anyone asking you to transfer money to a personal account is a fraudster.",
+    ),
+    (
+        RiskOperation.POLICY_CANCELLATION,
+        1,
+        "退保前请三思",
+        "Think before you cancel",
+        "犹豫期内退保可全额退还保费，但保障随即终止。如有人劝您退保后购买其他“高收益”产品，请警惕诈骗。",
+        "Cancelling in the cooling-off period returns every premium, but your cover ends at once. Beware of anyone urging you to cancel and buy a 'high-return' product instead.",
+    ),
+    (
         RiskOperation.CONTACT_CHANGE,
         1,
         "保护好您的联系方式",

@@ -52,6 +52,8 @@ class RiskOperation(models.TextChoices):
     BANK_ACCOUNT_CHANGE = "BANK_ACCOUNT_CHANGE", _("Bank account change")
     BENEFIT_PAYOUT = "BENEFIT_PAYOUT", _("Benefit payout")
     CONTACT_CHANGE = "CONTACT_CHANGE", _("Contact change")
+    NEW_POLICY = "NEW_POLICY", _("Buying a new policy")
+    POLICY_CANCELLATION = "POLICY_CANCELLATION", _("Cancelling a policy")
 
 
 class RiskNotice(models.Model):

@@ -24,6 +24,8 @@ def request_completed(sender, *, request, **kwargs) -> None:
     touchpoint = {
         "POLICY_LOAN": Touchpoint.LOAN_DISBURSED,
         "BENEFIT_CLAIM": Touchpoint.BENEFIT_PAID,
+        # The first premium in is the policy issued.
+        "FIRST_PREMIUM": Touchpoint.POLICY_ISSUED,
     }.get(request.type, Touchpoint.SERVICING_COMPLETED)
     _survey_later(
         touchpoint=touchpoint,

@@ -17,3 +17,7 @@ customer_viewed = Signal()
 # Sent with `task` inside the transaction that finished it with an outcome (DONE): voice of the
 # customer surveys a callback that reached the customer.
 task_finished = Signal()
+
+# Sent with `task` inside the transaction that gave it to a person (dispatch, accept, reassign): new
+# business tells the agent an underwriter is on the application.
+task_assigned = Signal()

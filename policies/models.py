@@ -224,6 +224,8 @@ class RequestType(models.TextChoices):
     POLICY_LOAN = "POLICY_LOAN", _("Policy loan")
     LOAN_REPAYMENT = "LOAN_REPAYMENT", _("Loan repayment")
     BENEFIT_CLAIM = "BENEFIT_CLAIM", _("Benefit claim")
+    FIRST_PREMIUM = "FIRST_PREMIUM", _("First premium of a new policy")
+    COOLING_OFF_CANCELLATION = "COOLING_OFF_CANCELLATION", _("Cancellation in the cooling-off period")
 
 
 class RequestStatus(models.TextChoices):

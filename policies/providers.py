@@ -1,12 +1,14 @@
-"""Bank verification and payments behind interfaces; the simulators stand in for the real ones."""
+"""Bank verification behind an interface (the simulator stands in for the real one); payments live in
+the payments app and are re-exported here for the callers that moved money before it existed."""
 
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import ClassVar, Protocol
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from payments.providers import PaymentResult, Payments, SimulatedPayments, payments  # noqa: F401
 
 BANKS = {
     "ICBC": _("Industrial and Commercial Bank of China"),
@@ -56,59 +58,5 @@ class SimulatedBankVerifier:
         return Verification(True)
 
 
-@dataclass(frozen=True)
-class PaymentResult:
-    ok: bool
-    reference: str = ""
-    error: str = ""
-
-
-class Payments(Protocol):
-    def disburse(
-        self, *, reference: str, account_number: str, holder_name: str, amount: Decimal
-    ) -> PaymentResult: ...
-
-    def collect(
-        self, *, reference: str, account_number: str, holder_name: str, amount: Decimal
-    ) -> PaymentResult: ...
-
-
-class SimulatedPayments:
-    """Always succeeds unless a test asked for failures with `fail_next`."""
-
-    _failures: ClassVar[dict[str, int]] = {}
-    log: ClassVar[list[dict]] = []
-
-    @classmethod
-    def fail_next(cls, operation: str, times: int = 1) -> None:
-        cls._failures[operation] = cls._failures.get(operation, 0) + times
-
-    @classmethod
-    def reset(cls) -> None:
-        cls._failures.clear()
-        cls.log.clear()
-
-    def _run(self, operation: str, reference: str, amount: Decimal) -> PaymentResult:
-        self.log.append({"operation": operation, "reference": reference, "amount": amount})
-        if self._failures.get(operation):
-            self._failures[operation] -= 1
-            return PaymentResult(False, error="simulated failure")
-        return PaymentResult(True, reference=f"SIM-{operation}-{reference}")
-
-    def disburse(
-        self, *, reference: str, account_number: str, holder_name: str, amount: Decimal
-    ) -> PaymentResult:
-        return self._run("disburse", reference, amount)
-
-    def collect(
-        self, *, reference: str, account_number: str, holder_name: str, amount: Decimal
-    ) -> PaymentResult:
-        return self._run("collect", reference, amount)
-
-
 def bank_verifier() -> BankVerifier:
     return import_string(settings.BANK_VERIFIER_BACKEND)()
-
-
-def payments() -> Payments:
-    return import_string(settings.PAYMENTS_BACKEND)()

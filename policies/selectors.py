@@ -51,6 +51,19 @@ def policy_scope(queryset: QuerySet[Policy], *, viewer: User | None) -> QuerySet
     return queryset.filter(holder_id=_customer_id(viewer)) if _customer_id(viewer) else queryset.none()
 
 
+def policy_visible(policy: Policy, *, viewer: User | None) -> bool:
+    """`policy_scope` for one loaded policy, without a query (customers and agents; staff are asked
+    through the scope, since what they see depends on the work they hold)."""
+    if viewer is None:
+        return False
+    if viewer.role == Role.AGENT:
+        agent = getattr(viewer, "agent", None)
+        return agent is not None and policy.servicing_agent_id == agent.pk
+    if viewer.role == Role.CUSTOMER:
+        return _customer_id(viewer) == policy.holder_id
+    return policy_scope(Policy.objects.filter(pk=policy.pk), viewer=viewer).exists()
+
+
 def policy_list_for_viewer(*, viewer: User | None) -> QuerySet[Policy]:
     return policy_scope(Policy.objects.all(), viewer=viewer)
 
@@ -107,10 +120,18 @@ def live_loans_prefetch() -> Prefetch:
     return Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans")
 
 
+# A policy sold here stores its whole premium schedule (a 20-year monthly policy: 240 rows); a list
+# needs only the earliest unpaid ones: the next premium, and the arrears a loan quote subtracts (a
+# policy 12 instalments in arrears has long been suspended, so none is cut off that matters).
+UNPAID_PREMIUMS_LISTED = 12
+
+
 def unpaid_premiums_prefetch() -> Prefetch:
     return Prefetch(
         "premiums",
-        queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date"),
+        queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date")[
+            :UNPAID_PREMIUMS_LISTED
+        ],
         to_attr="unpaid_premiums",
     )
 

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "operations",
     "elder_mode",
     "feedback",
+    "payments",
+    "new_business",
     "workbench",
     "demo",
 ]
@@ -213,6 +215,15 @@ PERIODIC_TASKS = [
     # Voice of the customer: surveys past their expiry, and yesterday's scoreboard kept for the charts.
     {"name": "Expire surveys", "task": "feedback.tasks.surveys_expire", "minute": "10", "hour": "*"},
     {"name": "Scoreboard snapshot", "task": "feedback.tasks.metrics_snapshot", "minute": "15", "hour": "1"},
+    # Money: instructions whose send task was lost are sent again, unknown outcomes asked about.
+    {"name": "Payments sweep", "task": "payments.tasks.payments_sweep", "every_seconds": 60},
+    # New business: e-callbacks not answered in 5 days go to a person on the phone.
+    {
+        "name": "Expire new-policy e-callbacks",
+        "task": "new_business.tasks.policy_callbacks_expire",
+        "minute": "5",
+        "hour": "*",
+    },
 ]
 
 # Retention (days): working records purged after their useful life by each app's daily job; chat
@@ -320,7 +331,7 @@ LOGGING = {
 
 # --- Servicing providers (simulators until the bank integrations are contracted)
 BANK_VERIFIER_BACKEND = os.environ.get("BANK_VERIFIER_BACKEND", "policies.providers.SimulatedBankVerifier")
-PAYMENTS_BACKEND = os.environ.get("PAYMENTS_BACKEND", "policies.providers.SimulatedPayments")
+PAYMENTS_BACKEND = os.environ.get("PAYMENTS_BACKEND", "payments.providers.SimulatedPayments")
 # Automation approves loans up to this amount; larger ones go to a reviewer.
 LOAN_AUTO_APPROVE_LIMIT = 200_000
 # A payout to an account verified less than this long ago goes to a reviewer.

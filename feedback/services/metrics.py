@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from chat import selectors as chat_selectors
+from new_business import selectors as new_business_selectors
 from operations import selectors as ops_selectors
 from policies import selectors as policy_selectors
 
@@ -47,8 +48,7 @@ def service_metrics(*, first: date, last: date, now: datetime | None = None) -> 
         **chat_selectors.conversation_figures(start=p.start, end=p.end),
         **ops_selectors.follow_up_figures(start=p.start, end=p.end, now=now),
         **selectors.survey_figures(start=p.start, end=p.end),
-        # New-policy e-callbacks arrive with new business: no figure until there are any.
-        "e_callback_rate": None,
+        **new_business_selectors.callback_figures(start=p.start, end=p.end),
     }
     return figures
 

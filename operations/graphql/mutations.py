@@ -38,7 +38,8 @@ class Mutation:
 
     @strawberry.mutation(
         permission_classes=[StaffOnly],
-        description="APPROVE | REJECT (with the reason in note) for reviews and underwriting; CONFIRMED | "
+        description="APPROVE | REJECT (with the reason in note) for reviews; APPROVE | DECLINE | POSTPONE (a "
+        "reason for the last two) for underwriting; CONFIRMED | "
         "REFUSED | UNREACHABLE for callbacks; RESOLVED | UNRESOLVED for follow-ups; PASS | FAIL with a score "
         "for QA.",
     )

@@ -62,6 +62,8 @@ OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.ASSIGNED)
 class TaskOutcome(models.TextChoices):
     APPROVE = "APPROVE", _("Approved")
     REJECT = "REJECT", _("Rejected")
+    DECLINE = "DECLINE", _("Declined")
+    POSTPONE = "POSTPONE", _("Postponed")
     CONFIRMED = "CONFIRMED", _("Confirmed by the customer")
     REFUSED = "REFUSED", _("Refused by the customer")
     UNREACHABLE = "UNREACHABLE", _("Customer unreachable")

@@ -33,7 +33,10 @@ FOLLOW_UP_OUTCOMES = (O.RESOLVED, O.UNRESOLVED, O.UNREACHABLE)
 
 _COMPLETIONS: dict[str, Completion] = {
     TaskKind.SERVICING_REVIEW: Completion(outcomes=(O.APPROVE, O.REJECT), note_required=(O.REJECT,)),
-    TaskKind.UNDERWRITING: Completion(outcomes=(O.APPROVE, O.REJECT), note_required=(O.REJECT,)),
+    # Underwriting approves, declines or postpones (a reason for the last two).
+    TaskKind.UNDERWRITING: Completion(
+        outcomes=(O.APPROVE, O.DECLINE, O.POSTPONE), note_required=(O.DECLINE, O.POSTPONE)
+    ),
     TaskKind.ELDER_CALLBACK: Completion(outcomes=CALLBACK_OUTCOMES, max_attempts=None),
     TaskKind.NEW_POLICY_CALLBACK: Completion(outcomes=CALLBACK_OUTCOMES),
     TaskKind.LEFT_MESSAGE_CALLBACK: Completion(outcomes=FOLLOW_UP_OUTCOMES),

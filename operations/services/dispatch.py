@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .. import events, selectors
+from .. import events, selectors, signals
 from ..models import StaffPresence, Task, TaskStatus
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,7 @@ def give(task: Task, *, user, now: datetime) -> None:
     task.assigned_at = now
     task.save(update_fields=["status", "assignee", "assigned_at"])
     events.task_assigned(task)
+    signals.task_assigned.send(sender="operations", task=task)
 
 
 def take_back(task: Task, *, front: bool = False) -> None:

@@ -26,6 +26,7 @@ REASON_TEXT = {
     "ACCOUNT_RECENTLY_VERIFIED": _("The bank account was verified less than 24 hours ago."),
     "OPEN_COMPLAINT": _("The policy has an open complaint."),
     "PAYOUT_FAILED": _("The bank could not complete the payment."),
+    "COLLECTION_FAILED": _("The bank could not take the payment from this account."),
     "REVIEWER_REJECTED": _("Rejected by a reviewer."),
     "CUSTOMER_CANCELLED": _("Cancelled by the customer."),
     "NOT_HOLDER": _("Only the policyholder can do this."),
@@ -47,6 +48,7 @@ REASON_TEXT = {
 # Why a request ended (as opposed to why it was held or sent to review on its way).
 ENDING_REASONS = {
     "PAYOUT_FAILED",
+    "COLLECTION_FAILED",
     "REVIEWER_REJECTED",
     "CUSTOMER_CANCELLED",
     "CALLBACK_REFUSED",

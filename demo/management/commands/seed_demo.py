@@ -8,6 +8,7 @@ from chat.demo import seed_chat, seed_demo_left_message
 from core.money import business_today
 from elder_mode.demo import seed_risk_notices
 from feedback.demo import seed_demo_feedback
+from new_business.demo import seed_demo_applications, seed_sale_terms
 from operations.demo import seed_pool_staff
 from policies.demo import seed_demo_policies, seed_demo_pool, seed_synthetic_policies
 from reminders.services.scan import reminder_scan
@@ -27,7 +28,11 @@ class Command(BaseCommand):
         seed_demo_policies(users)
         seed_risk_notices()
         seed_chat()
+        seed_sale_terms()
         if not customers:
+            # New business: the demo agent's applications in several states.
+            applications = seed_demo_applications(users)
+            self.stdout.write(f"demo applications: {applications}")
             # Work waiting in the national pool: a review, a left-message callback, a quality review.
             seed_demo_pool(users)
             seed_demo_left_message(users)
