@@ -1,32 +1,34 @@
 from strawberry import relay
 
-APPLICATION_FIELDS = """
+APPLICATION = """
+fragment A on Application {
   id number status premium annualPremium sumAssured termYears frequency ageAtEntry
   underwritingReasons paymentInProgress decisionNote customerMaskedName
   progress { seq status text readAloudText at }
   policy { id number status }
+}
 """
 SUBMIT = (
-    """
+    APPLICATION
+    + """
 mutation Submit($input: SubmitApplicationInput!) {
-  submitApplication(input: $input) { application { %s } errors { field code message } }
+  submitApplication(input: $input) { application { ...A } errors { field code message } }
 }"""
-    % APPLICATION_FIELDS
 )
 CONFIRM = (
-    """
+    APPLICATION
+    + """
 mutation Confirm($input: ConfirmApplicationInput!) {
   confirmApplication(input: $input) {
-    application { %s } policy { id number status } request { id type status }
+    application { ...A } policy { id number status } request { id type status }
     errors { field code message }
   }
 }"""
-    % APPLICATION_FIELDS
 )
-MY_APPLICATIONS = "query { myApplications { %s } }" % APPLICATION_FIELDS
+MY_APPLICATIONS = APPLICATION + "query { myApplications { ...A } }"
 AGENT_APPLICATIONS = (
-    "query A($status: ApplicationStatus) { agentApplications(status: $status, first: 20) { edges { node { %s } } } }"
-    % APPLICATION_FIELDS
+    APPLICATION
+    + "query Q($status: ApplicationStatus) { agentApplications(status: $status, first: 20) { edges { node { ...A } } } }"
 )
 CANCEL = """
 mutation Cancel($input: CancelInCoolingOffInput!) {
