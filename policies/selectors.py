@@ -1,11 +1,14 @@
 """Permission-scoped reads: a customer sees what they hold, an agent what they service, staff everything."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import CustomerProfile, Role, User
 from accounts.selectors import customers_in_hand, sees_every_customer
 from core.db import median_seconds
+from core.money import business_today
 
 from .models import (
     OPEN_REQUEST,
@@ -121,17 +124,17 @@ def live_loans_prefetch() -> Prefetch:
 
 
 # A policy sold here stores its whole premium schedule (a 20-year monthly policy: 240 rows); a list
-# needs only the earliest unpaid ones: the next premium, and the arrears a loan quote subtracts (a
-# policy 12 instalments in arrears has long been suspended, so none is cut off that matters).
-UNPAID_PREMIUMS_LISTED = 12
+# needs only the unpaid ones up to a year ahead: the next premium (never further away than one
+# instalment, a year at most) and the arrears a loan quote subtracts.
+UNPAID_HORIZON = timedelta(days=400)
 
 
 def unpaid_premiums_prefetch() -> Prefetch:
     return Prefetch(
         "premiums",
-        queryset=PremiumDue.objects.filter(status__in=UNPAID_PREMIUM).order_by("due_date")[
-            :UNPAID_PREMIUMS_LISTED
-        ],
+        queryset=PremiumDue.objects.filter(
+            status__in=UNPAID_PREMIUM, due_date__lte=business_today() + UNPAID_HORIZON
+        ).order_by("due_date"),
         to_attr="unpaid_premiums",
     )
 

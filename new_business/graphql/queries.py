@@ -46,10 +46,11 @@ class Query:
 
     @strawberry_django.field(permission_classes=[CustomerOnly], description="My applications, newest first.")
     def my_applications(self, info: Info) -> list[ApplicationType]:
-        return selectors.applications_for_customer(viewer=info.context.viewer)[:50]
+        # Unsliced: the type scopes the queryset again (a customer has a handful of applications).
+        return selectors.applications_for_customer(viewer=info.context.viewer)
 
     @strawberry_django.field(
         permission_classes=[CustomerOnly], description="New-policy callbacks waiting for my answers."
     )
     def my_policy_callbacks(self, info: Info) -> list[PolicyCallbackType]:
-        return selectors.pending_callbacks_for_customer(viewer=info.context.viewer)[:20]
+        return selectors.pending_callbacks_for_customer(viewer=info.context.viewer)

@@ -155,7 +155,7 @@ def application_confirm(
 
 def _application_of(request: ServicingRequest) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("agent", "customer", "product", "bank_account")
         .get(number=request.summary["application"])
     )
