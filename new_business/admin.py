@@ -55,6 +55,10 @@ class StepInline(ViewOnly, admin.TabularInline):
     verbose_name = _("progress line")
     verbose_name_plural = _("progress")
 
+    def has_view_permission(self, request, obj=None):
+        # The progress is part of the application: whoever may see the application sees it.
+        return request.user.has_perm("new_business.view_application")
+
     @admin.display(description=_("what happened"))
     def text(self, obj: ApplicationStep) -> str:
         return step_text(obj.code, obj.params)
@@ -105,6 +109,10 @@ class ApplicationAdmin(MoneyAndStatusReadOnly, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        # Decisions are the list's actions (the underwriting service); a single application is read-only.
+        return obj is None and super().has_change_permission(request, obj)
 
     @admin.display(description=_("customer"))
     def customer_masked(self, obj: Application) -> str:

@@ -154,13 +154,21 @@ def seed_demo_applications(users: dict) -> int:
     issued = submit("issued", "EN01", "50000", Frequency.ANNUAL, 10)
     account = BankAccount.objects.filter(customer=customer, verified_at__isnull=False).order_by("pk").first()
     with transaction.atomic():
-        application_confirm(
+        confirmed = application_confirm(
             customer=customer,
             actor=customer_user,
             application=issued,
             bank_account=account,
             idempotency_key="demo-application-issued-confirm",
         )
+    # Collected here and now, whether or not a worker is running (a worker finds it done).
+    from payments.models import PaymentInstruction
+    from payments.services import instruction_send
+
+    for instruction in PaymentInstruction.objects.filter(
+        subject_id=confirmed.request.pk, purpose="FIRST_PREMIUM"
+    ):
+        instruction_send(instruction_id=instruction.pk)
     # Declined by an underwriter after a health disclosure.
     declined = submit("declined", "CI01", "300000", Frequency.ANNUAL, 20, "SERIOUS_ILLNESS")
     application_decide(

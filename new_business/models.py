@@ -181,10 +181,10 @@ class Application(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("decided by"),
+        verbose_name=_("underwriter"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("underwriting decided at"), null=True, blank=True)
     # Set while the first premium is being collected (confirmed by the customer, not yet paid).
     payment_started_at = models.DateTimeField(_("first premium requested at"), null=True, blank=True)
     bank_account = models.ForeignKey(
@@ -195,7 +195,7 @@ class Application(models.Model):
         related_name="+",
         verbose_name=_("paying account"),
     )
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("policy issued at"), null=True, blank=True)
     policy = models.OneToOneField(
         Policy,
         on_delete=models.PROTECT,
@@ -231,12 +231,12 @@ class ApplicationStep(models.Model):
     """One line of an application's progress: kept, replayed to a subscriber, shown to people."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
-    seq = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=ApplicationStatus.choices)
+    seq = models.PositiveIntegerField(_("step"))
+    status = models.CharField(_("status"), max_length=16, choices=ApplicationStatus.choices)
     # What happened (progress.STEP_TEXT renders it in the reader's language), with its values.
-    code = models.CharField(max_length=24)
+    code = models.CharField(_("code"), max_length=24)
     params = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
         verbose_name = _("progress line")
@@ -247,7 +247,7 @@ class ApplicationStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id}#{self.seq} {self.code}"
+        return f"#{self.seq}"
 
 
 class CallbackQuestion(models.TextChoices):

@@ -17,8 +17,14 @@ ROLE_PERMISSIONS = {
     "callback": [
         "elder_mode.view_callbacktask", "elder_mode.change_callbacktask", "chat.view_leftmessage",
         "chat.change_leftmessage", "policies.view_servicingrequest", "operations.view_task",
+        "new_business.view_policycallback",
     ],
-    "underwriter": ["operations.view_task"],
+    "underwriter": [
+        "operations.view_task",
+        # New business (new_business's migration grants them): decide applications, read the rules.
+        "new_business.view_application", "new_business.change_application", "new_business.view_saleterms",
+        "new_business.view_premiumrate", "new_business.view_underwritinglimit", "new_business.view_healthquestion",
+    ],
     "qa": [
         "operations.view_task", "chat.view_conversation", "chat.view_message", "policies.view_servicingrequest",
         "feedback.view_survey",
@@ -36,6 +42,7 @@ ROLE_PERMISSIONS = {
         # The voice of the customer's scoreboard and rules (feedback's migration grants them).
         "feedback.view_metricssnapshot", "feedback.view_survey", "feedback.view_surveyrule",
         "feedback.change_surveyrule",
+        "new_business.view_application", "new_business.view_policycallback", "payments.view_paymentinstruction",
     ],
 }  # fmt: skip
 

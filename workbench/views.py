@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from chat.models import CloseReason, ConversationStatus, SenderKind
 from operations.models import Availability, Language, TaskKind, TaskOutcome, TaskStatus
 from operations.services.completion import CALL_KINDS, completion_for
-from policies.models import PolicyStatus, RequestStatus, RequestType
+from policies.models import Frequency, PolicyStatus, RequestStatus, RequestType
 from policies.services.review import FRAUD_SIGNALS
 
 # Words the script puts together itself (the rest comes from the choices below or the server).
@@ -65,6 +65,18 @@ WORDS = {
     "requestStatus": _("Status"),
     "submittedAt": _("Submitted"),
     "leftMessage": _("Message left"),
+    "application": _("Application"),
+    "product": _("Product"),
+    "sumAssured": _("Sum assured"),
+    "premium": _("Premium"),
+    "ageAtEntry": _("Age at entry"),
+    "healthAnswers": _("Health answers"),
+    "answerYes": _("Yes"),
+    "answerNo": _("No"),
+    "progress": _("Progress"),
+    "policyNumber": _("Policy"),
+    "effectiveDate": _("In force since"),
+    "termYears": _("%(years)s years"),
     "survey": _("Survey"),
     "comment": _("Comment"),
     "customerPanel": _("Customer"),
@@ -133,6 +145,7 @@ def workbench(request):
         "requestType": _choices(RequestType),
         "requestStatus": _choices(RequestStatus),
         "policyStatus": _choices(PolicyStatus),
+        "frequency": _choices(Frequency),
     }
     config = {
         "words": words,

@@ -729,6 +729,9 @@ const TASK_DETAIL = `query Task($id: ID!) { node(id: $id) { ... on Task { ${TASK
   ... on Conversation { id topic leftMessage createdAt }
   ... on Task { id kind kindLabel outcome note completedAt }
   ... on Survey { id title nps csat comment answeredAt }
+  ... on Application { id number product { name } sumAssured premium frequency termYears ageAtEntry
+      underwritingReasons healthAnswers { text yes } progress { seq text at } }
+  ... on Policy { id number policyStatus: status effectiveDate premium frequency sumAssured product { name } }
 } } } }`;
 
 async function openTask(id) {
@@ -790,6 +793,24 @@ function renderSubject(task) {
     html = `<dl class="facts" data-testid="survey-answer"><dt>${esc(W.survey)}</dt><dd>${esc(s.title)}</dd>
       <dt>NPS</dt><dd>${s.nps ?? "—"}</dd><dt>CSAT</dt><dd>${s.csat ?? "—"}</dd>
       <dt>${esc(W.comment)}</dt><dd>${esc(s.comment || "—")}</dd></dl>`;
+  } else if (s && s.__typename === "Application") {
+    // Underwriting: what was applied for, why a person decides it, and the customer's answers.
+    html = `<dl class="facts" data-testid="application">
+      <dt>${esc(W.application)}</dt><dd>${esc(s.number)}</dd>
+      <dt>${esc(W.product)}</dt><dd>${esc(s.product.name)}</dd>
+      <dt>${esc(W.sumAssured)}</dt><dd>¥${esc(s.sumAssured)}</dd>
+      <dt>${esc(W.premium)}</dt><dd>¥${esc(s.premium)} · ${esc(L.frequency[s.frequency])} · ${esc(W.termYears.replace("%(years)s", s.termYears))}</dd>
+      <dt>${esc(W.ageAtEntry)}</dt><dd>${s.ageAtEntry}</dd>
+      <dt>${esc(W.reasons)}</dt><dd><ul>${s.underwritingReasons.map((r) => `<li>${esc(r)}</li>`).join("") || esc(W.none)}</ul></dd>
+      <dt>${esc(W.healthAnswers)}</dt><dd><ul data-testid="health-answers">${s.healthAnswers.map((a) => `<li class="${a.yes ? "flag" : ""}">${esc(a.text)}：<b>${esc(a.yes ? W.answerYes : W.answerNo)}</b></li>`).join("")}</ul></dd>
+      <dt>${esc(W.progress)}</dt><dd><ol>${s.progress.map((p) => `<li>${esc(new Date(p.at).toLocaleString())} ${esc(p.text)}</li>`).join("")}</ol></dd></dl>`;
+  } else if (s && s.__typename === "Policy") {
+    html = `<dl class="facts" data-testid="policy">
+      <dt>${esc(W.policyNumber)}</dt><dd>${esc(s.number)} · ${esc(s.product.name)}</dd>
+      <dt>${esc(W.effectiveDate)}</dt><dd>${esc(s.effectiveDate)}</dd>
+      <dt>${esc(W.premium)}</dt><dd>¥${esc(s.premium)} · ${esc(L.frequency[s.frequency])}</dd>
+      <dt>${esc(W.sumAssured)}</dt><dd>¥${esc(s.sumAssured)}</dd>
+      <dt>${esc(W.requestStatus)}</dt><dd>${esc(L.policyStatus[s.policyStatus])}</dd></dl>`;
   } else if (s && s.__typename === "Task") {
     html = `<dl class="facts"><dt>${esc(W.kind)}</dt><dd>${esc(s.kindLabel)}</dd><dt>${esc(W.status)}</dt><dd>${esc(s.outcome ? L.outcome[s.outcome] : "—")}</dd><dt>${esc(W.noteLabel)}</dt><dd>${esc(s.note || "—")}</dd></dl>`;
   }
