@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_an_underwriter_postpones_an_application_with_a_reason(
     open_desk, server, agent, customer, underwriter
-):  # noqa: F811
+):
     # Given: an application with a health disclosure waiting in the pool
     applications.application_submit(
         agent=agent,
