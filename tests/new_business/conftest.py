@@ -21,8 +21,7 @@ def _bank():
     SimulatedPayments.reset()
 
 
-@pytest.fixture
-def product(db):
+def make_product():
     """WL01 sold at 18–60, 20 or 10 years, annual or monthly; the 41–50 band at 34.80 per 1,000 for 20 years."""
     product = ProductFactory(code="WL01", cooling_off_days=15)
     SaleTerms.objects.create(
@@ -55,17 +54,36 @@ def product(db):
     return product
 
 
-@pytest.fixture
-def agent(db):
+def make_agent():
     return AgentFactory(user__phone="13900000071", name="王芳")
 
 
-@pytest.fixture
-def customer(agent, product):
+def make_customer(agent):
     """Aged 46 on the business day (born 1980-01-01), serviced by `agent` (holds a policy they service)."""
     customer = CustomerFactory(user__phone="13800000071", name="张伟", birth_date=date(1980, 1, 1))
     PolicyFactory(holder=customer, servicing_agent=agent, product=ProductFactory(code="EN01", name_zh="两全"))
     return customer
+
+
+def make_underwriter():
+    from tests.accounts.factories import StaffFactory
+
+    return StaffFactory(user__phone="13700000071", name="艾力", roles=["underwriter"])
+
+
+@pytest.fixture
+def product(db):
+    return make_product()
+
+
+@pytest.fixture
+def agent(db):
+    return make_agent()
+
+
+@pytest.fixture
+def customer(agent, product):
+    return make_customer(agent)
 
 
 @pytest.fixture
@@ -97,6 +115,4 @@ def held_sum(customer) -> Decimal:
 
 @pytest.fixture
 def underwriter(db):
-    from tests.accounts.factories import StaffFactory
-
-    return StaffFactory(user__phone="13700000071", name="艾力", roles=["underwriter"])
+    return make_underwriter()

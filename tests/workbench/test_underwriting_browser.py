@@ -10,15 +10,17 @@ from django.utils import timezone
 from new_business.models import Application, ApplicationStatus
 from new_business.services import applications
 from operations.models import Task, TaskKind
-from tests.new_business.conftest import account, agent, answers, customer, product, underwriter  # noqa: F401
+from tests.new_business.conftest import answers, make_agent, make_customer, make_product, make_underwriter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_an_underwriter_postpones_an_application_with_a_reason(
-    open_desk, server, agent, customer, underwriter
-):
+def test_an_underwriter_postpones_an_application_with_a_reason(open_desk, server):
     # Given: an application with a health disclosure waiting in the pool
+    make_product()
+    agent = make_agent()
+    customer = make_customer(agent)
+    underwriter = make_underwriter()
     applications.application_submit(
         agent=agent,
         actor=agent.user,
