@@ -43,11 +43,12 @@ BASE_RATES = {
     "AN01": [(18, 30, "48.00"), (31, 40, "51.50"), (41, 50, "56.00"), (51, 55, "62.50")],
     "CI01": [(18, 30, "9.20"), (31, 40, "14.60"), (41, 50, "25.40"), (51, 55, "44.00")],
 }
+# Automatic (non-medical) limits on the total sum assured a customer holds on the product, by age.
 LIMITS = {
-    "WL01": [(18, 45, "500000"), (46, 55, "300000")],
-    "EN01": [(18, 45, "500000"), (46, 55, "300000")],
-    "AN01": [(18, 45, "500000"), (46, 55, "300000")],
-    "CI01": [(18, 40, "300000"), (41, 50, "200000")],
+    "WL01": [(18, 40, "1500000"), (41, 50, "1000000"), (51, 55, "500000")],
+    "EN01": [(18, 40, "1500000"), (41, 50, "1000000"), (51, 55, "500000")],
+    "AN01": [(18, 40, "1500000"), (41, 50, "1000000"), (51, 55, "500000")],
+    "CI01": [(18, 40, "800000"), (41, 50, "500000"), (51, 55, "300000")],
 }
 QUESTIONS = [
     (
@@ -180,5 +181,5 @@ def seed_demo_applications(users: dict) -> int:
     # Approved at once, waiting for the customer to confirm and pay.
     submit("awaiting", "AN01", "100000", Frequency.ANNUAL, 20)
     # Waiting for manual underwriting in the national pool (a sum above the automatic limit).
-    submit("underwriting", "WL01", "800000", Frequency.MONTHLY, 20)
+    submit("underwriting", "WL01", "1600000", Frequency.MONTHLY, 20)
     return Application.objects.filter(agent=agent_user.agent).count()

@@ -79,3 +79,21 @@ class PaymentInstruction(models.Model):
     @property
     def masked_account_number(self) -> str:
         return mask_account_number(self.account_number)
+
+
+class SimulatedBankEntry(models.Model):
+    """The simulator's own ledger (the stand-in bank's books, for `make run`, tests and the drill):
+    one row per reference it moved money for, whatever process called it."""
+
+    reference = models.CharField(_("reference"), max_length=40, unique=True)
+    operation = models.CharField(_("operation"), max_length=8)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid = models.BooleanField(_("paid"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("simulated bank entry")
+        verbose_name_plural = _("simulated bank entries")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.amount} {'paid' if self.paid else 'refused'}"

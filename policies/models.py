@@ -394,7 +394,16 @@ class PolicyLoan(models.Model):
         return f"loan {self.pk} on {self.policy_id}"
 
 
+class RepaymentStatus(models.TextChoices):
+    COLLECTING = "COLLECTING", _("Being collected")
+    SETTLED = "SETTLED", _("Settled")
+    FAILED = "FAILED", _("Not collected")
+
+
 class Repayment(models.Model):
+    """One debit repaying several loans: its lines apply to the loans only once the bank has taken the
+    money, at the values of `paid_on` (the day the customer asked)."""
+
     customer = models.ForeignKey(
         CustomerProfile, on_delete=models.PROTECT, related_name="repayments", verbose_name=_("customer")
     )
@@ -402,6 +411,9 @@ class Repayment(models.Model):
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="repayments")
     total = models.DecimalField(_("total"), **MONEY)
     paid_on = models.DateField(_("paid on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RepaymentStatus.choices, default=RepaymentStatus.COLLECTING
+    )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:

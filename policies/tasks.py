@@ -1,18 +1,8 @@
-"""Celery wrappers around policy services: payouts after commit, and the daily jobs."""
+"""Celery wrappers around policy services: the daily jobs (money moves through payments' tasks)."""
 
 from celery import shared_task
 
-from .services import benefits, holds, jobs, loans
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def loan_disburse(loan_id: int) -> None:
-    loans.loan_disburse(loan_id=loan_id)
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def benefit_pay(benefit_id: int) -> None:
-    benefits.benefit_pay(benefit_id=benefit_id)
+from .services import holds, jobs
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

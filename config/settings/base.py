@@ -332,6 +332,10 @@ LOGGING = {
 # --- Servicing providers (simulators until the bank integrations are contracted)
 BANK_VERIFIER_BACKEND = os.environ.get("BANK_VERIFIER_BACKEND", "policies.providers.SimulatedBankVerifier")
 PAYMENTS_BACKEND = os.environ.get("PAYMENTS_BACKEND", "payments.providers.SimulatedPayments")
+# The simulator's faults for drills ("timeout=0.2,paid_then_timeout=0.1,refuse=0.05"), and a worker
+# that hangs once the simulated bank has paid (killed by the crash test). Never set in production.
+SIMULATED_PAYMENT_FAULTS = os.environ.get("SIMULATED_PAYMENT_FAULTS", "")
+SIMULATED_PAYMENT_HANG_AFTER_PAY = env_bool("SIMULATED_PAYMENT_HANG_AFTER_PAY", False)
 # Automation approves loans up to this amount; larger ones go to a reviewer.
 LOAN_AUTO_APPROVE_LIMIT = 200_000
 # A payout to an account verified less than this long ago goes to a reviewer.

@@ -321,10 +321,17 @@ class RepaymentQuoteType:
     total: Decimal
 
 
+RepaymentStatusEnum = strawberry.enum(models.RepaymentStatus, name="RepaymentStatus")
+
+
 @strawberry_django.type(models.Repayment, name="RepaymentRecord")
 class RepaymentRecordType(relay.Node):
     total: Decimal
     paid_on: date
+
+    @strawberry_django.field(only=["status"], description="COLLECTING until the bank has taken the money.")
+    def status(self) -> RepaymentStatusEnum:
+        return models.RepaymentStatus(self.status)
 
     @classmethod
     def get_queryset(cls, queryset, info, **kwargs):

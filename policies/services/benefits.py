@@ -1,19 +1,19 @@
-"""Maturity and survival benefits: claim (idempotent) and payout."""
+"""Maturity and survival benefits: claim (idempotent) and payout through a payment instruction."""
 
 import logging
 from dataclasses import dataclass
 from typing import ClassVar
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, ServiceError
 from elder_mode import rules as elder_rules
 from elder_mode.models import RiskOperation
+from payments.models import Direction
+from payments.services import instruction_create
 
 from ..models import BankAccount, Benefit, BenefitStatus, RequestStatus, RequestType, ServicingRequest
-from ..providers import payments
 from ..signals import obligations_settle
 from .common import Outcome, audit_record, idempotent, request_complete, request_open
 from .notify import request_outcome_notify
@@ -102,52 +102,66 @@ def benefit_claim(
     )
 
 
+BENEFIT_PAYOUT = "BENEFIT_PAYOUT"
+
+
 def benefit_payout_start(*, benefit: Benefit) -> None:
-    from ..tasks import benefit_pay
+    """The payout instruction of an approved claim, in the approving transaction (one per claim: a
+    benefit claimed again after a refused payout gets a new reference)."""
+    instruction_create(
+        direction=Direction.PAYOUT,
+        purpose=BENEFIT_PAYOUT,
+        reference=f"BENEFIT-{benefit.request_id}",
+        subject=benefit,
+        amount=benefit.amount,
+        bank_account=benefit.bank_account,
+    )
 
-    transaction.on_commit(lambda: benefit_pay.delay(benefit.pk))
+
+def benefit_paid(*, instruction) -> None:
+    """The bank paid the benefit (in the settling transaction)."""
+    benefit = (
+        Benefit.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=instruction.subject_id)
+    )
+    if benefit.status != BenefitStatus.CLAIMED:
+        return
+    benefit.status = BenefitStatus.PAID
+    benefit.paid_at = timezone.now()
+    benefit.save(update_fields=["status", "paid_at"])
+    request_complete(benefit.request)
+    request_outcome_notify(benefit.request)
+    audit_record(
+        actor=None,
+        action="benefit.pay",
+        obj=benefit,
+        before={"status": BenefitStatus.CLAIMED},
+        after={"status": benefit.status, "amount": benefit.amount, "reference": instruction.reference},
+    )
 
 
-def benefit_pay(*, benefit_id: int) -> Benefit:
-    """Pay a claimed benefit; idempotent: anything but an approved claim is left alone."""
-    with transaction.atomic():
-        benefit = (
-            Benefit.objects.select_for_update(of=("self",))
-            .select_related("bank_account", "request")
-            .get(pk=benefit_id)
-        )
-        approved = (RequestStatus.AUTO_APPROVED, RequestStatus.APPROVED)
-        if (
-            benefit.status != BenefitStatus.CLAIMED
-            or benefit.request is None
-            or benefit.request.status not in approved
-        ):
-            return benefit
-        result = payments().disburse(
-            reference=f"BENEFIT-{benefit.pk}",
-            account_number=benefit.bank_account.account_number,
-            holder_name=benefit.bank_account.holder_name,
-            amount=benefit.amount,
-        )
-        request = benefit.request
-        if result.ok:
-            benefit.status = BenefitStatus.PAID
-            benefit.paid_at = timezone.now()
-            benefit.save(update_fields=["status", "paid_at"])
-            request_complete(request)
-        else:
-            logger.warning("benefit %s payout failed: %s", benefit.pk, result.error)
-            benefit.status = BenefitStatus.AVAILABLE
-            benefit.claimed_at = None
-            benefit.bank_account = None
-            benefit.save(update_fields=["status", "claimed_at", "bank_account"])
-            request_complete(request, status=RequestStatus.REJECTED, reasons=["PAYOUT_FAILED"])
-        request_outcome_notify(request)
-        audit_record(
-            actor=None,
-            action="benefit.pay",
-            obj=benefit,
-            before={"status": BenefitStatus.CLAIMED},
-            after={"status": benefit.status, "amount": benefit.amount},
-        )
-    return benefit
+def benefit_payout_refused(*, instruction) -> None:
+    """The bank refused the payout: the benefit may be claimed again (to another account)."""
+    benefit = (
+        Benefit.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=instruction.subject_id)
+    )
+    if benefit.status != BenefitStatus.CLAIMED:
+        return
+    logger.warning("benefit %s payout refused: %s", benefit.pk, instruction.last_error)
+    request = benefit.request
+    benefit.status = BenefitStatus.AVAILABLE
+    benefit.claimed_at = None
+    benefit.bank_account = None
+    benefit.save(update_fields=["status", "claimed_at", "bank_account"])
+    request_complete(request, status=RequestStatus.REJECTED, reasons=["PAYOUT_FAILED"])
+    request_outcome_notify(request)
+    audit_record(
+        actor=None,
+        action="benefit.pay",
+        obj=benefit,
+        before={"status": BenefitStatus.CLAIMED},
+        after={"status": benefit.status, "amount": benefit.amount, "reference": instruction.reference},
+    )

@@ -1,4 +1,5 @@
-"""Policy loans: apply (idempotent, serialized per policy), create after approval, disburse."""
+"""Policy loans: apply (idempotent, serialized per policy), create after approval, disburse through a
+payment instruction (paid after commit, outside any lock; settled or refused by the bank's answer)."""
 
 import logging
 from dataclasses import dataclass
@@ -6,7 +7,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,8 @@ from core.errors import ErrorCode, ServiceError
 from core.money import CENT, business_today
 from elder_mode import rules as elder_rules
 from elder_mode.models import RiskOperation
+from payments.models import Direction
+from payments.services import instruction_create
 
 from ..calculations import LoanQuote, loan_quote
 from ..models import (
@@ -27,7 +29,6 @@ from ..models import (
     RequestType,
     ServicingRequest,
 )
-from ..providers import payments
 from .common import Outcome, audit_record, idempotent, reason_text, request_complete, request_open
 from .notify import request_outcome_notify
 from .review import payout_route
@@ -155,11 +156,13 @@ def loan_apply(
     )
 
 
+LOAN_DISBURSEMENT = "LOAN_DISBURSEMENT"
+
+
 def _loan_create(
     *, request: ServicingRequest, policy: Policy, amount: Decimal, bank_account: BankAccount
 ) -> PolicyLoan:
-    from ..tasks import loan_disburse
-
+    """The loan and its payout instruction, in the approving transaction; paid once that commits."""
     loan = PolicyLoan.objects.create(
         policy=policy,
         request=request,
@@ -170,7 +173,14 @@ def _loan_create(
         term_days=policy.product.loan_term_days,
         status=LoanStatus.DISBURSING,
     )
-    transaction.on_commit(lambda: loan_disburse.delay(loan.pk))
+    instruction_create(
+        direction=Direction.PAYOUT,
+        purpose=LOAN_DISBURSEMENT,
+        reference=f"LOAN-{loan.pk}",
+        subject=loan,
+        amount=amount,
+        bank_account=bank_account,
+    )
     return loan
 
 
@@ -191,41 +201,49 @@ def _request_bank_account_id(request: ServicingRequest) -> int:
     return request.summary["bank_account_id"]
 
 
-def loan_disburse(*, loan_id: int) -> PolicyLoan:
-    """Pay the loan out; idempotent: a loan no longer DISBURSING is left as it is."""
-    with transaction.atomic():
-        loan = (
-            PolicyLoan.objects.select_for_update(of=("self",))
-            .select_related("bank_account", "request", "policy")
-            .get(pk=loan_id)
-        )
-        if loan.status != LoanStatus.DISBURSING:
-            return loan
-        result = payments().disburse(
-            reference=f"LOAN-{loan.pk}",
-            account_number=loan.bank_account.account_number,
-            holder_name=loan.bank_account.holder_name,
-            amount=loan.principal,
-        )
-        if result.ok:
-            today = business_today()
-            loan.status = LoanStatus.ACTIVE
-            loan.disbursed_on = loan.interest_from = today
-            loan.due_on = today + timedelta(days=loan.term_days)
-            loan.save(update_fields=["status", "disbursed_on", "interest_from", "due_on"])
-            request_complete(loan.request)
-            request_outcome_notify(loan.request)
-        else:
-            logger.warning("loan %s payout failed: %s", loan.pk, result.error)
-            loan.status = LoanStatus.CANCELLED
-            loan.save(update_fields=["status"])
-            request_complete(loan.request, status=RequestStatus.REJECTED, reasons=["PAYOUT_FAILED"])
-            request_outcome_notify(loan.request)
-        audit_record(
-            actor=None,
-            action="policy_loan.disburse",
-            obj=loan,
-            before={"status": LoanStatus.DISBURSING},
-            after={"status": loan.status, "amount": loan.principal},
-        )
-    return loan
+def loan_disbursed(*, instruction) -> None:
+    """The bank paid the loan out (in the settling transaction): it runs from today."""
+    loan = (
+        PolicyLoan.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=instruction.subject_id)
+    )
+    if loan.status != LoanStatus.DISBURSING:
+        return
+    today = business_today()
+    loan.status = LoanStatus.ACTIVE
+    loan.disbursed_on = loan.interest_from = today
+    loan.due_on = today + timedelta(days=loan.term_days)
+    loan.save(update_fields=["status", "disbursed_on", "interest_from", "due_on"])
+    request_complete(loan.request)
+    request_outcome_notify(loan.request)
+    audit_record(
+        actor=None,
+        action="policy_loan.disburse",
+        obj=loan,
+        before={"status": LoanStatus.DISBURSING},
+        after={"status": loan.status, "amount": loan.principal, "reference": instruction.reference},
+    )
+
+
+def loan_payout_refused(*, instruction) -> None:
+    """The bank refused the payout (a definite answer, never a timeout): the loan is cancelled."""
+    loan = (
+        PolicyLoan.objects.select_for_update(of=("self",))
+        .select_related("request")
+        .get(pk=instruction.subject_id)
+    )
+    if loan.status != LoanStatus.DISBURSING:
+        return
+    logger.warning("loan %s payout refused: %s", loan.pk, instruction.last_error)
+    loan.status = LoanStatus.CANCELLED
+    loan.save(update_fields=["status"])
+    request_complete(loan.request, status=RequestStatus.REJECTED, reasons=["PAYOUT_FAILED"])
+    request_outcome_notify(loan.request)
+    audit_record(
+        actor=None,
+        action="policy_loan.disburse",
+        obj=loan,
+        before={"status": LoanStatus.DISBURSING},
+        after={"status": loan.status, "amount": loan.principal, "reference": instruction.reference},
+    )

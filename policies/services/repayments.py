@@ -1,5 +1,7 @@
-"""One-tap repayment of several loans, across policies, all or nothing."""
+"""One-tap repayment of several loans, across policies, all or nothing: one debit through a payment
+instruction; the loans change when the bank has the money."""
 
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -8,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ErrorCode, FieldError, ServiceError
 from core.money import ZERO, business_today
+from payments.models import Direction
+from payments.services import instruction_create
 
 from ..calculations import loan_interest, repayment_split
 from ..models import (
@@ -16,14 +20,17 @@ from ..models import (
     PolicyLoan,
     Repayment,
     RepaymentLine,
+    RepaymentStatus,
     RequestStatus,
     RequestType,
     ServicingRequest,
 )
-from ..providers import payments
 from ..signals import obligations_settle
 from .common import Outcome, audit_record, idempotent, request_complete, request_decide, request_open
 from .loans import amount_validate
+from .notify import request_outcome_notify
+
+logger = logging.getLogger(__name__)
 
 MIN_PART_PAYMENT = Decimal("100.00")
 MAX_ITEMS = 50
@@ -122,6 +129,14 @@ def loans_repay(
         if errors:
             raise ServiceError.many(errors)
 
+        if RepaymentLine.objects.filter(
+            loan__in=[loan for loan, *_ in lines], repayment__status=RepaymentStatus.COLLECTING
+        ).exists():
+            raise ServiceError(
+                ErrorCode.IN_PROGRESS,
+                _("A repayment of one of these loans is still being collected."),
+                field="items",
+            )
         request = request_open(
             customer=customer,
             type=RequestType.LOAN_REPAYMENT,
@@ -132,43 +147,100 @@ def loans_repay(
         repayment = Repayment.objects.create(
             customer=customer, request=request, bank_account=bank_account, total=total, paid_on=today
         )
-        for loan, interest, to_interest, to_principal in lines:
-            RepaymentLine.objects.create(
-                repayment=repayment, loan=loan, interest=to_interest, principal=to_principal
-            )
-            before = {"outstanding_principal": loan.outstanding_principal, "interest": interest}
-            loan.accrued_interest = interest - to_interest
-            loan.outstanding_principal -= to_principal
-            loan.interest_from = today
-            if loan.outstanding_principal == ZERO and loan.accrued_interest == ZERO:
-                loan.status = LoanStatus.REPAID
-            loan.save(update_fields=["accrued_interest", "outstanding_principal", "interest_from", "status"])
-            audit_record(
-                actor=actor,
-                action="policy_loan.repay",
-                obj=loan,
-                before=before,
-                after={
-                    "outstanding_principal": loan.outstanding_principal,
-                    "interest": loan.accrued_interest,
-                    "status": loan.status,
-                },
-            )
-        # Collected last, inside the transaction: a refused debit rolls every line back.
-        result = payments().collect(
-            reference=f"REPAY-{repayment.pk}",
-            account_number=bank_account.account_number,
-            holder_name=bank_account.holder_name,
-            amount=total,
+        RepaymentLine.objects.bulk_create(
+            RepaymentLine(repayment=repayment, loan=loan, interest=to_interest, principal=to_principal)
+            for loan, _interest, to_interest, to_principal in lines
         )
-        if not result.ok:
-            raise ServiceError(
-                ErrorCode.PAYMENT_FAILED, _("The bank could not collect the payment."), field="bankAccountId"
-            )
-        request_complete(request)
-        obligations_settle(policy_ids=[loan.policy_id for loan, *_ in lines])
+        # The loans change only once the bank has the money (repayment_collected): a debit that fails
+        # or never answers can never leave a loan marked repaid without it.
+        instruction_create(
+            direction=Direction.COLLECT,
+            purpose=REPAYMENT_COLLECTION,
+            reference=f"REPAY-{repayment.pk}",
+            subject=repayment,
+            amount=total,
+            bank_account=bank_account,
+        )
+        audit_record(
+            actor=actor,
+            action="policy_loan.repay_requested",
+            obj=repayment,
+            after={"total": total, "loans": ",".join(str(loan.pk) for loan, *_ in lines)},
+        )
         return LoansRepaid(request=request, repayment=repayment)
 
     return idempotent(
         user=actor, key=idempotency_key, operation="repayLoans", payload=payload, run=run, outcome=LoansRepaid
     )
+
+
+REPAYMENT_COLLECTION = "REPAYMENT_COLLECTION"
+
+
+def repayment_collected(*, instruction) -> None:
+    """The bank took the money: apply each line to its loan as of the day the customer asked
+    (interest first, then principal), in the settling transaction."""
+    repayment = Repayment.objects.select_for_update().select_related("request").get(pk=instruction.subject_id)
+    if repayment.status != RepaymentStatus.COLLECTING:
+        return
+    lines = list(repayment.lines.order_by("loan_id"))
+    loans = {
+        loan.pk: loan
+        for loan in PolicyLoan.objects.select_for_update(of=("self",))
+        .filter(pk__in=[line.loan_id for line in lines])
+        .order_by("pk")
+    }
+    for line in lines:
+        loan = loans[line.loan_id]
+        paid = line.interest + line.principal
+        # What is owed now may differ from the quote (a rollover or an offset in between): split the
+        # money again against the loan as it stands.
+        interest = loan_interest(loan, repayment.paid_on) if loan.status == LoanStatus.ACTIVE else ZERO
+        principal = loan.outstanding_principal if loan.status == LoanStatus.ACTIVE else ZERO
+        to_interest, to_principal = repayment_split(interest=interest, principal=principal, amount=paid)
+        if to_interest + to_principal < paid:
+            logger.error(
+                "ALERT repayment %s: %s of loan %s's line exceeds what was owed; refund it",
+                repayment.pk,
+                paid - to_interest - to_principal,
+                loan.pk,
+            )
+        if (line.interest, line.principal) != (to_interest, to_principal):
+            line.interest, line.principal = to_interest, to_principal
+            line.save(update_fields=["interest", "principal"])
+        if loan.status != LoanStatus.ACTIVE:
+            continue
+        before = {"outstanding_principal": loan.outstanding_principal, "interest": interest}
+        loan.accrued_interest = interest - to_interest
+        loan.outstanding_principal -= to_principal
+        loan.interest_from = max(repayment.paid_on, loan.interest_from or repayment.paid_on)
+        if loan.outstanding_principal == ZERO and loan.accrued_interest == ZERO:
+            loan.status = LoanStatus.REPAID
+        loan.save(update_fields=["accrued_interest", "outstanding_principal", "interest_from", "status"])
+        audit_record(
+            actor=None,
+            action="policy_loan.repay",
+            obj=loan,
+            before=before,
+            after={
+                "outstanding_principal": loan.outstanding_principal,
+                "interest": loan.accrued_interest,
+                "status": loan.status,
+                "reference": instruction.reference,
+            },
+        )
+    repayment.status = RepaymentStatus.SETTLED
+    repayment.save(update_fields=["status"])
+    request_complete(repayment.request)
+    obligations_settle(policy_ids=[loan.policy_id for loan in loans.values()])
+
+
+def repayment_refused(*, instruction) -> None:
+    """The bank refused the debit: nothing is applied; the customer is told."""
+    repayment = Repayment.objects.select_for_update().select_related("request").get(pk=instruction.subject_id)
+    if repayment.status != RepaymentStatus.COLLECTING:
+        return
+    repayment.status = RepaymentStatus.FAILED
+    repayment.save(update_fields=["status"])
+    request_complete(repayment.request, status=RequestStatus.REJECTED, reasons=["COLLECTION_FAILED"])
+    request_outcome_notify(repayment.request)

@@ -22,7 +22,7 @@ mutation Apply($input: ApplyPolicyLoanInput!) {{
 REPAY_LOANS = f"""
 mutation Repay($input: RepayLoansInput!) {{
   repayLoans(input: $input) {{
-    repayment {{ id total paidOn }}
+    repayment {{ id total paidOn status }}
     loans {{ id outstandingPrincipal interest status }}
     {REQUEST_FIELDS}
     {ERRORS}

@@ -82,7 +82,11 @@ def test_part_payment_pays_interest_first_then_principal(customer_gql, loans, ac
         Decimal("0.00"),
         TODAY,
     )
-    assert payload["request"]["type"] == "LOAN_REPAYMENT" and payload["request"]["status"] == "COMPLETED"
+    # Answered while the bank collects; completed once it has the money (the debit runs after commit).
+    assert payload["request"]["type"] == "LOAN_REPAYMENT" and payload["request"]["status"] == "AUTO_APPROVED"
+    assert payload["repayment"]["status"] == "COLLECTING"
+    assert ServicingRequest.objects.get(type="LOAN_REPAYMENT").status == "COMPLETED"
+    assert Repayment.objects.get().status == "SETTLED"
 
 
 def test_payment_smaller_than_interest_leaves_the_rest_of_the_interest_owed(customer_gql, loans, account):
@@ -111,8 +115,9 @@ def test_one_tap_repays_loans_on_two_policies(customer_gql, loans, account):
 
     assert payload["errors"] == []
     assert payload["repayment"]["total"] == "3108.22"
-    assert {loan["status"] for loan in payload["loans"]} == {"ACTIVE", "REPAID"}
     first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (LoanStatus.ACTIVE, LoanStatus.REPAID)
     assert first.outstanding_principal == Decimal("9000.00")
 
 
@@ -152,13 +157,23 @@ def test_part_payment_below_100_is_refused_but_a_smaller_pay_off_is_fine(custome
     assert ok["errors"] == []
 
 
-def test_failed_debit_applies_nothing(customer_gql, loans, account, _payments):
+def test_a_refused_debit_applies_nothing_and_the_customer_is_told(customer_gql, loans, account, _payments):
     _payments.fail_next("collect")
     payload = _repay(customer_gql, [{"loanId": gid("PolicyLoan", loans[0])}], account)
 
-    assert payload["errors"][0]["code"] == "PAYMENT_FAILED"
-    assert not Repayment.objects.exists()
-    assert PolicyLoan.objects.get(pk=loans[0].pk).status == LoanStatus.ACTIVE
+    assert payload["errors"] == []
+    repayment = Repayment.objects.get()
+    assert repayment.status == "FAILED"
+    assert repayment.request.status == "REJECTED" and repayment.request.reasons == ["COLLECTION_FAILED"]
+    loan = PolicyLoan.objects.get(pk=loans[0].pk)
+    assert (loan.status, loan.outstanding_principal) == (LoanStatus.ACTIVE, Decimal("10000.00"))
+    assert _payments.payments_for(f"REPAY-{repayment.pk}") == 0
+    from reminders.models import Notification
+
+    assert Notification.objects.filter(user=loans[0].policy.holder.user, subject_id=str(repayment.request_id)).exists()
+    # The loan can be repaid again at once (another key).
+    again = _repay(customer_gql, [{"loanId": gid("PolicyLoan", loans[0])}], account)
+    assert again["errors"] == [] and PolicyLoan.objects.get(pk=loans[0].pk).status == LoanStatus.REPAID
 
 
 def test_duplicate_loan_and_empty_items_are_invalid(customer_gql, loans, account):

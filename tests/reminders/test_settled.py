@@ -93,19 +93,25 @@ def test_a_deferred_push_is_withdrawn_when_its_benefit_was_claimed_overnight(
     assert reminder.status == ReminderStatus.RESOLVED
 
 
-def test_repaying_a_loan_resolves_its_repayment_reminder(owner, agent, account):
+def test_repaying_a_loan_resolves_its_repayment_reminder(
+    owner, agent, account, django_capture_on_commit_callbacks
+):
     policy = PolicyFactory(holder=owner, servicing_agent=agent, renewal_account=account)
     loan = LoanFactory(policy=policy, disbursed_on=DAY - timedelta(days=180))
     reminder_scan(day=DAY, system_push=False)
     reminder = Reminder.objects.get(kind=ReminderKind.LOAN_REPAYMENT_DUE)
 
-    loans_repay(
-        customer=owner,
-        actor=owner.user,
-        items=[RepayItem(loan=loan, amount=None)],
-        bank_account=account,
-        idempotency_key="repay-1",
-    )
+    # The repayment commits, then the bank collects (after commit) and the loan is repaid.
+    with django_capture_on_commit_callbacks(execute=True):
+        loans_repay(
+            customer=owner,
+            actor=owner.user,
+            items=[RepayItem(loan=loan, amount=None)],
+            bank_account=account,
+            idempotency_key="repay-1",
+        )
+        reminder.refresh_from_db()
+        assert reminder.status == ReminderStatus.OPEN  # not before the money is in
 
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.RESOLVED
