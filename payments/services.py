@@ -159,7 +159,13 @@ def instruction_reconcile(*, instruction_id: int) -> str:
     )
 
 
-def payments_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
+def payments_sweep(
+    *,
+    now: datetime | None = None,
+    limit: int = 500,
+    pending_after: timedelta = PENDING_STALE_AFTER,
+    sent_after: timedelta = SENT_STALE_AFTER,
+) -> dict:
     """The periodic safety net: send PENDING instructions whose task was lost, reconcile UNKNOWN and
     long-SENT ones, and log an alert line for anything UNKNOWN past an hour."""
     now = now or timezone.now()
@@ -168,7 +174,7 @@ def payments_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
     # only) lets one of them send it.
     stale_pending = list(
         PaymentInstruction.objects.filter(
-            status=InstructionStatus.PENDING, created_at__lte=now - PENDING_STALE_AFTER
+            status=InstructionStatus.PENDING, created_at__lte=now - pending_after
         )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
@@ -182,7 +188,7 @@ def payments_sweep(*, now: datetime | None = None, limit: int = 500) -> dict:
         ]
     ) + list(
         PaymentInstruction.objects.filter(
-            status=InstructionStatus.SENT, sent_at__lte=now - SENT_STALE_AFTER
+            status=InstructionStatus.SENT, sent_at__lte=now - sent_after
         ).values_list("pk", flat=True)[:limit]
     )
     for pk in unanswered:
