@@ -58,7 +58,7 @@ def _faults_from_settings() -> dict:
     """SIMULATED_PAYMENT_FAULTS, e.g. "timeout=0.2,paid_then_timeout=0.1,refuse=0.05": random faults
     in every process that reads it (the drill's workers); empty in normal runs."""
     spec = getattr(settings, "SIMULATED_PAYMENT_FAULTS", "") or ""
-    shares = {}
+    shares: dict[str, float] = {}
     for part in spec.split(","):
         if "=" in part:
             name, value = part.split("=", 1)
@@ -75,7 +75,7 @@ class SimulatedPayments:
     _faults: ClassVar[dict[str, list[str]]] = {}
     log: ClassVar[list[dict]] = []  # every call this process made, as the bank saw it
     _lock = threading.Lock()
-    _random = random.Random()  # noqa: S311  (simulated faults, not secrets)
+    _random: random.Random | None = None
 
     @classmethod
     def _queue(cls, operation: str, fault: str, times: int) -> None:
@@ -112,9 +112,16 @@ class SimulatedPayments:
             queued = self._faults.get(operation) or []
             if queued:
                 return queued.pop(0)
-        roll = self._random.random()
+        shares = _faults_from_settings()
+        if not shares:
+            return None
+        with self._lock:
+            if SimulatedPayments._random is None:
+                # Seeded ("seed=7" in the spec) so that a drill can be repeated call for call.
+                SimulatedPayments._random = random.Random(int(shares.get("seed", 0)))  # noqa: S311 (not secrets)
+            roll = SimulatedPayments._random.random()
         for fault in ("timeout", "paid_then_timeout", "refuse"):
-            share = _faults_from_settings().get(fault, 0.0)
+            share = shares.get(fault, 0.0)
             if roll < share:
                 return fault
             roll -= share
