@@ -437,6 +437,7 @@ TYPES_AND_FIELDS = {
     "Query": "What the apps read.",
     "Mutation": "What the apps do.",
     "Subscription": "What the apps listen to over the websocket.",
+    "RepaymentStatus": "A repayment's debit: COLLECTING until the bank has taken the money, then SETTLED (the loans are repaid) or FAILED (nothing applied).",
     # New business: products on sale, applications, e-callbacks
     "SaleProduct": "A product an agent may sell now, with its limits, terms and health questionnaire.",
     "SaleProduct.code": "The product code to submit.",
