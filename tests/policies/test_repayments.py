@@ -170,7 +170,9 @@ def test_a_refused_debit_applies_nothing_and_the_customer_is_told(customer_gql, 
     assert _payments.payments_for(f"REPAY-{repayment.pk}") == 0
     from reminders.models import Notification
 
-    assert Notification.objects.filter(user=loans[0].policy.holder.user, subject_id=str(repayment.request_id)).exists()
+    assert Notification.objects.filter(
+        user=loans[0].policy.holder.user, subject_id=str(repayment.request_id)
+    ).exists()
     # The loan can be repaid again at once (another key).
     again = _repay(customer_gql, [{"loanId": gid("PolicyLoan", loans[0])}], account)
     assert again["errors"] == [] and PolicyLoan.objects.get(pk=loans[0].pk).status == LoanStatus.REPAID
