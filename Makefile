@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: requirements run test test-night lint schema worker beat bench messages seed migrate venv browser
+.PHONY: requirements run serve test test-night lint schema worker beat bench messages seed migrate venv browser
 
 venv: $(STAMP)
 
@@ -29,6 +29,11 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py banner --port $(PORT)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The production process set on this machine (nginx, two ASGI processes, a worker, beat): needs
+# DATABASE_URL, REDIS_URL and SECRET_KEY; see deploy/ and the README's "Deploy".
+serve: $(STAMP)
+	$(BIN)/python deploy/serve.py
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -256,7 +256,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles"
 
 # --- Tokens
 # The bearer-token scheme core's transports authenticate with (core.auth calls it).
