@@ -9,7 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup(set_prefix=False)
 
 from core.asgi import SyncChainASGIHandler  # noqa: E402
+from core.observability import tracing_init  # noqa: E402
 from core.runtime import tune_collector  # noqa: E402
+
+tracing_init(service="nuanxin-web")
 
 django_asgi_app = SyncChainASGIHandler()
 

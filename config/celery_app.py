@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init, worker_process_init
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -15,9 +15,31 @@ app.autodiscover_tasks()
 @worker_init.connect  # the worker's own process (solo and thread pools run tasks there)
 @worker_process_init.connect  # each prefork child
 def _tune_worker_process(**_kwargs) -> None:
+    from core.observability import tracing_init
     from core.runtime import tune_collector
 
     tune_collector()
+    tracing_init(service="nuanxin-worker")
+
+
+_task_tokens: dict = {}
+
+
+@task_prerun.connect
+def _task_request_id(task_id=None, **_kwargs) -> None:
+    """A task's log lines carry its id where a request's carry the request id."""
+    from core.logging import request_id_var
+
+    _task_tokens[task_id] = request_id_var.set(f"task-{task_id}")
+
+
+@task_postrun.connect
+def _task_request_id_end(task_id=None, **_kwargs) -> None:
+    from core.logging import request_id_var
+
+    token = _task_tokens.pop(task_id, None)
+    if token is not None:
+        request_id_var.reset(token)
 
 
 @setup_logging.connect  # connected: Celery leaves logging to us instead of installing its own

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from config.metrics import metrics
 from config.schema import schema
 from core.graphql.views import NuanxinGraphQLView
 from core.views import healthz, healthz_live, healthz_ready
@@ -17,6 +18,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("healthz/live", healthz_live),
     path("healthz/ready", healthz_ready),
+    path("metrics", metrics),
     path("admin/", admin.site.urls),
     path("console/", workbench, name="workbench"),
 ]

@@ -6,11 +6,15 @@ import logging
 from .masking import mask_text
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+# The signed-in user's id (never their name or phone), for the lines written while serving them.
+user_id_var: contextvars.ContextVar[int | None] = contextvars.ContextVar("user_id", default=None)
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        if not hasattr(record, "user_id"):
+            record.user_id = user_id_var.get()
         return True
 
 
@@ -32,3 +36,25 @@ class MaskPersonalDataFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+class JsonFormatter(MaskingFormatter):
+    """One JSON object per line (LOG_FORMAT=json): time, level, logger, message, request id, user id
+    and, on access lines, method, path, status, latency and GraphQL operation; masked like the rest."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+        from pythonjsonlogger.json import JsonFormatter as Base
+
+        self._json = Base(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            json_ensure_ascii=False,
+        )
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = request_id_var.get()
+        if not hasattr(record, "user_id"):
+            record.user_id = user_id_var.get()
+        return mask_text(self._json.format(record))

@@ -73,6 +73,8 @@ def environment() -> dict[str, str]:
     env.setdefault("ASGI_PORT_2", str(free_port()))
     env.setdefault("STATIC_ROOT", str(var / "static"))
     env.setdefault("NGINX_PREFIX", str(var / "nginx"))
+    # Metrics of all processes as one set (each writes its samples here; emptied at every start).
+    env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(var / "prometheus"))
     # One machine, plain HTTP on loopback: nginx is the only proxy and nothing terminates TLS here.
     env.setdefault("TRUSTED_PROXY_COUNT", "1")
     env.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -91,7 +93,9 @@ def nginx_config(env: dict[str, str]) -> None:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+    # One-off commands keep no metrics of the set.
+    one_off = {key: value for key, value in env.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=one_off, check=True)  # noqa: S603
 
 
 def wait_for_port(port: int, processes: dict, timeout: float = 60.0) -> None:
@@ -117,6 +121,9 @@ def main() -> int:
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "collectstatic", "--noinput", "-v", "0")
     nginx_config(env)
+    metrics_dir = Path(env["PROMETHEUS_MULTIPROC_DIR"])
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
     processes: dict[str, subprocess.Popen] = {}
     stopping = False
 

@@ -247,6 +247,8 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF = timedelta(minutes=15)
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# /metrics answers loopback clients, and others that present this bearer token (off when empty).
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -309,11 +311,13 @@ LOGGING = {
             "()": "core.logging.MaskingFormatter",
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {"()": "core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            # LOG_FORMAT=json in production: one JSON object per line, in every process.
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
             "filters": ["request_id", "mask_personal_data"],
         }
     },
@@ -326,6 +330,8 @@ LOGGING = {
         "uvicorn": {"handlers": ["console"], "propagate": False},
         "uvicorn.error": {"handlers": ["console"], "propagate": False},
         "uvicorn.access": {"handlers": ["console"], "propagate": False, "level": "WARNING"},
+        # One line per HTTP request: method, path, status, latency, user id, GraphQL operation.
+        "nuanxin.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
 
@@ -356,3 +362,9 @@ CALLBACK_DEADLINE = timedelta(days=5)
 FIREBASE_PROJECT_ID = os.environ.get("FIREBASE_PROJECT_ID", "")
 # A local FCM-compatible endpoint (tests, benchmarks); production leaves it empty.
 FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "")
+
+# Error reporting, when SENTRY_DSN is set (off by default); tracing is started by each process's entry
+# point (config.asgi, config.celery_app) when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+from core.observability import sentry_init  # noqa: E402
+
+sentry_init()

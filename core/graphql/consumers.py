@@ -12,6 +12,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types.unset import UNSET
 
 from core.auth import AccessTokenError, authenticate_access_token, session_group
+from core.metrics import WEBSOCKETS
 from core.signals import socket_closed
 
 from .context import GraphQLContext, bearer_token
@@ -65,6 +66,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
             raise ConnectionRejectionError({"reason": "unauthenticated"}) from exc
         context.set_viewer(user, token=token)
         self._user_id = user.pk
+        WEBSOCKETS.inc()
         # The socket's authority ends with its token or its session: at expiry it closes (the app
         # reconnects with a fresh token); at logout or revocation the session's group tells every
         # process holding one of its sockets.
@@ -86,6 +88,7 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
         if self._session_group is not None:
             await self.channel_layer.group_discard(self._session_group, self.channel_name)
         if self._user_id is not None:
+            WEBSOCKETS.dec()
             try:
                 await db_async(_socket_closed)(self._user_id)
             except Exception:  # the socket is gone either way; presence then ends by silence

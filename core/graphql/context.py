@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.auth import AccessTokenError, access_token_still_valid, authenticate_access_token
+from core.logging import user_id_var
 
 from .errors import Unauthenticated
 
@@ -36,10 +37,12 @@ class GraphQLContext:
         if token is None:
             return None
         try:
-            return authenticate_access_token(token)
+            user = authenticate_access_token(token)
         except AccessTokenError as exc:
             self._auth_error = exc.reason
             return None
+        _mark_user(self.request, user)
+        return user
 
     @cached_property
     def http_request(self) -> HttpRequest:
@@ -62,6 +65,7 @@ class GraphQLContext:
         """Websockets authenticate in connection_init; each later operation re-checks the token's
         session (`viewer_recheck`) and reuses the user."""
         self.__dict__["viewer"] = user
+        _mark_user(None, user)
         self.bearer = token
 
     def viewer_recheck(self) -> None:
@@ -76,3 +80,12 @@ class GraphQLContext:
                 raise Unauthenticated(_("Your session has expired; please log in again."))
             raise Unauthenticated()
         return viewer
+
+
+def _mark_user(request, user) -> None:
+    """Logs written while serving this user carry their id (never their name or phone)."""
+    if user is None:
+        return
+    user_id_var.set(user.pk)
+    if isinstance(request, HttpRequest):
+        request.nuanxin_user_id = user.pk

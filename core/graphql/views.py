@@ -1,6 +1,7 @@
 """The HTTP GraphQL endpoint: size cap, JSON errors for malformed requests, GraphiQL by settings."""
 
 import json
+import re
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -10,6 +11,19 @@ from strawberry.django.views import GraphQLView
 from .context import GraphQLContext
 from .request_errors import translated_request_error
 from .safe_text import UNSAFE_TEXT, unsafe_text
+
+_OPERATION = re.compile(r"^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def operation_name(body: dict) -> str:
+    """The operation's name for logs and metrics: the request's operationName, else the document's
+    first operation's name ("" when anonymous)."""
+    name = body.get("operationName")
+    if isinstance(name, str) and name:
+        return name[:64]
+    query = body.get("query")
+    match = _OPERATION.match(query) if isinstance(query, str) else None
+    return match.group(1)[:64] if match else ""
 
 
 def _error_response(message: str, status: int) -> JsonResponse:
@@ -48,6 +62,7 @@ class NuanxinGraphQLView(GraphQLView):
                     return _error_response(_("The request body must be a JSON object."), 400)
                 if unsafe_text(body):
                     return _error_response(translated_request_error(UNSAFE_TEXT), 400)
+                request.graphql_operation = operation_name(body)
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code >= 400 and response.get("Content-Type", "").startswith("text/plain"):
             return _error_response(

@@ -237,6 +237,11 @@ def test_the_production_process_set_end_to_end(serve):
         assert sent["data"]["sendChatMessage"]["errors"] == []
     assert _until(lambda: {"经由进程1", "经由进程2"} <= set(bodies), 30), bodies
 
+    # Metrics of both processes as one set, for the monitoring system on this machine.
+    scraped = requests.get(f"{base}/metrics", timeout=10).text
+    assert "nuanxin_websocket_connections 1.0" in scraped
+    assert 'nuanxin_graphql_request_seconds_count{operation="anonymous"}' in scraped
+
     # Ctrl-C: everything stops cleanly; the open websocket is closed with a code that says reconnect.
     os.killpg(serve["process"].pid, signal.SIGINT)
     # make dies of the SIGINT as a shell job does; serve itself stops its processes in order and
