@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.crypto import DigestField, EncryptedCharField
 from core.masking import mask_id_number, mask_phone
 
@@ -75,6 +76,7 @@ class Gender(models.TextChoices):
     FEMALE = "FEMALE", _("Female")
 
 
+@audit.track
 class CustomerProfile(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="customer", verbose_name=_("user account")

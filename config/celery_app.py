@@ -26,20 +26,25 @@ _task_tokens: dict = {}
 
 
 @task_prerun.connect
-def _task_request_id(task_id=None, **_kwargs) -> None:
-    """A task's log lines carry its id where a request's carry the request id."""
+def _task_request_id(task_id=None, task=None, **_kwargs) -> None:
+    """A task's log lines carry its id where a request's carry the request id, and its changes reach
+    the trigger audit trail under the task's name."""
+    from core.audit import history_context
     from core.logging import request_id_var
 
-    _task_tokens[task_id] = request_id_var.set(f"task-{task_id}")
+    history = history_context(job=getattr(task, "name", "task"), task_id=task_id)
+    history.__enter__()
+    _task_tokens[task_id] = (request_id_var.set(f"task-{task_id}"), history)
 
 
 @task_postrun.connect
 def _task_request_id_end(task_id=None, **_kwargs) -> None:
     from core.logging import request_id_var
 
-    token = _task_tokens.pop(task_id, None)
+    token, history = _task_tokens.pop(task_id, (None, None))
     if token is not None:
         request_id_var.reset(token)
+        history.__exit__(None, None, None)
 
 
 @setup_logging.connect  # connected: Celery leaves logging to us instead of installing its own

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import audit
 from core.crypto import EncryptedCharField
 from core.masking import mask_account_number
 
@@ -29,6 +30,7 @@ class InstructionStatus(models.TextChoices):
 OPEN_INSTRUCTION = (InstructionStatus.PENDING, InstructionStatus.SENT, InstructionStatus.UNKNOWN)
 
 
+@audit.track
 class PaymentInstruction(models.Model):
     # Sent to the provider, which de-duplicates on it: a retry can never pay twice.
     reference = models.CharField(_("reference"), max_length=40, unique=True)

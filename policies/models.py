@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AgentProfile, CustomerProfile
+from core import audit
 from core.crypto import DigestField, EncryptedCharField
 from core.masking import mask_account_number
 
@@ -75,6 +76,7 @@ class Frequency(models.TextChoices):
     MONTHLY = "MONTHLY", _("Monthly")
 
 
+@audit.track
 class BankAccount(models.Model):
     customer = models.ForeignKey(
         CustomerProfile, on_delete=models.CASCADE, related_name="bank_accounts", verbose_name=_("customer")
@@ -106,6 +108,7 @@ class BankAccount(models.Model):
         return mask_account_number(self.account_number)
 
 
+@audit.track
 class Policy(models.Model):
     number = models.CharField(_("policy number"), max_length=20, unique=True)
     product = models.ForeignKey(
@@ -178,6 +181,7 @@ class PremiumStatus(models.TextChoices):
 UNPAID_PREMIUM = (PremiumStatus.DUE, PremiumStatus.FAILED)
 
 
+@audit.track
 class PremiumDue(models.Model):
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="premiums")
     due_date = models.DateField(_("due date"))
@@ -357,6 +361,7 @@ class LoanStatus(models.TextChoices):
     CANCELLED = "CANCELLED", _("Cancelled")
 
 
+@audit.track
 class PolicyLoan(models.Model):
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="loans", verbose_name=_("policy")
@@ -400,6 +405,7 @@ class RepaymentStatus(models.TextChoices):
     FAILED = "FAILED", _("Not collected")
 
 
+@audit.track
 class Repayment(models.Model):
     """One debit repaying several loans: its lines apply to the loans only once the bank has taken the
     money, at the values of `paid_on` (the day the customer asked)."""
@@ -454,6 +460,7 @@ class BenefitStatus(models.TextChoices):
     PAID = "PAID", _("Paid")
 
 
+@audit.track
 class Benefit(models.Model):
     policy = models.ForeignKey(
         Policy, on_delete=models.PROTECT, related_name="benefits", verbose_name=_("policy")

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "channels",
     "strawberry_django",
     "django_celery_beat",
+    "pgtrigger",
+    "pghistory",
     "core",
     "accounts",
     "policies",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The trigger audit trail's context: who (the admin's user) changed what, from which URL.
+    "core.audit.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -247,6 +251,8 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF = timedelta(minutes=15)
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Reads leave no trigger-audit context (SELECTs are not recorded anyway).
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # /metrics answers loopback clients, and others that present this bearer token (off when empty).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import history_user
 from core.auth import AccessTokenError, access_token_still_valid, authenticate_access_token
 from core.logging import user_id_var
 
@@ -87,5 +88,6 @@ def _mark_user(request, user) -> None:
     if user is None:
         return
     user_id_var.set(user.pk)
+    history_user(user.pk)
     if isinstance(request, HttpRequest):
         request.nuanxin_user_id = user.pk

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CustomerProfile
+from core import audit
 
 
 class TaskKind(models.TextChoices):
@@ -82,6 +83,7 @@ class SubjectType(models.TextChoices):
     TASK = "TASK", _("Task")
 
 
+@audit.track
 class Task(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=TaskKind.choices)
     status = models.CharField(_("status"), max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)

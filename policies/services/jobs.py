@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.audit import history_context
 from core.money import ZERO, business_today
 
 from ..calculations import current_cash_value, loan_interest, repayment_split
@@ -265,10 +266,12 @@ def benefits_make_available(*, day: date) -> int:
 def policy_daily_jobs(*, day: date | None = None) -> dict:
     day = day or business_today()
     logger.info("policy daily jobs for %s", day)
-    return {
-        "benefits_available": benefits_make_available(day=day),
-        "loans_rolled_over": loans_roll_over(day=day),
-        "premiums": premiums_lapse(day=day),
-        "suspended_for_loans": loans_exceed_cash_value(day=day),
-        "matured": policies_mature(day=day),
-    }
+    # Their bulk updates reach the trigger audit trail under the job's name and business day.
+    with history_context(job="policy_daily_jobs", business_day=day.isoformat()):
+        return {
+            "benefits_available": benefits_make_available(day=day),
+            "loans_rolled_over": loans_roll_over(day=day),
+            "premiums": premiums_lapse(day=day),
+            "suspended_for_loans": loans_exceed_cash_value(day=day),
+            "matured": policies_mature(day=day),
+        }

@@ -95,7 +95,8 @@ def test_error_reporting_is_off_without_a_dsn_and_masks_personal_data_with_one(m
             sentry_sdk.capture_exception()
         sentry_sdk.flush()
     finally:
-        sentry_sdk.init(dsn=None)  # off again for the rest of the suite
+        monkeypatch.delenv("SENTRY_DSN")  # or init would read the DSN from the environment again
+        sentry_sdk.init(dsn="")  # off again for the rest of the suite
 
     text = b"".join(item.get_bytes() for envelope in sent for item in envelope.items).decode()
     assert "payout to" in text
