@@ -31,6 +31,8 @@ def production_env(**extra) -> dict:
             "FIELD_ENCRYPTION_KEYS", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OTA="
         ),
         "BENCH_VIEWS": "1",
+        # The benches send their own documents, not the apps' registered ones.
+        "GRAPHQL_PERSISTED_ONLY": "0",
         "LOG_LEVEL": "WARNING",
         **extra,
     }

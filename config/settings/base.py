@@ -292,6 +292,11 @@ FIREBASE_CREDENTIALS = os.environ.get("FIREBASE_CREDENTIALS", "")
 # --- GraphQL limits, enforced before any resolver runs.
 GRAPHQL_MAX_DEPTH = 12
 GRAPHQL_MAX_ALIASES = 15
+# Fields × the list sizes they sit under (core.graphql.cost): myPolicies(first: 100) with every field,
+# loans and benefits costs about 16,300; an agent asking 100 customers × their policies × loans, 53,500.
+# Only registered operations from the mobile apps (core.graphql.persisted); production turns it on.
+GRAPHQL_PERSISTED_ONLY = env_bool("GRAPHQL_PERSISTED_ONLY", False)
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "30000"))
 GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_QUERY_BYTES = 20_000
 GRAPHQL_IDE = False

@@ -24,6 +24,8 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 DEBUG = False
 GRAPHQL_IDE = False
 GRAPHQL_INTROSPECTION = False
+# The apps run only the operations they shipped with (manage.py register_operations at deploy time).
+GRAPHQL_PERSISTED_ONLY = env_bool("GRAPHQL_PERSISTED_ONLY", True)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

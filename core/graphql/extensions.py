@@ -22,6 +22,7 @@ from strawberry.types.execution import ExecutionResult
 
 from core.logging import request_id_var
 
+from .cost import cost_validator
 from .errors import CodedError
 from .request_errors import translated_request_error
 from .safe_text import SafeTextRule
@@ -110,9 +111,15 @@ class CachedParse(ParserCache):
 
 
 @functools.cache
-def _limit_rules(max_depth: int, max_aliases: int) -> tuple:
+@functools.cache
+def _limit_rules(max_depth: int, max_aliases: int, max_cost: int) -> tuple:
     # One rule class per limit value, so ValidationCache (keyed by document and rules) can hit.
-    return (depth_validator(max_depth, None), alias_validator(max_aliases), SafeTextRule)
+    return (
+        depth_validator(max_depth, None),
+        alias_validator(max_aliases),
+        cost_validator(max_cost),
+        SafeTextRule,
+    )
 
 
 class NamedOperationRule(ValidationRule):
@@ -136,7 +143,9 @@ class QueryLimitsBySettings(SchemaExtension):
         named = () if context.operation_name else (NamedOperationRule,)
         context.validation_rules = (
             *context.validation_rules,
-            *_limit_rules(settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES),
+            *_limit_rules(
+                settings.GRAPHQL_MAX_DEPTH, settings.GRAPHQL_MAX_ALIASES, settings.GRAPHQL_MAX_COST
+            ),
             *named,
         )
         yield

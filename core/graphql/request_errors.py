@@ -48,6 +48,8 @@ def translated_request_error(message: str) -> str:
         return _("A value in the request has the wrong type.")
     if message.startswith("Cannot query field") or message.startswith("Unknown argument"):
         return _("The request asks for something the API does not have.")
+    if message.startswith("Operation cost"):
+        return _("The request asks for too much at once: ask for fewer items or fields per page.")
     if "exceeds maximum operation depth" in message:
         return _("The request is nested too deeply.")
     if "aliases" in message.lower() and "max" in message.lower():

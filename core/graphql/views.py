@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from strawberry.django.views import GraphQLView
 
+from . import persisted
 from .context import GraphQLContext
 from .request_errors import translated_request_error
 from .safe_text import UNSAFE_TEXT, unsafe_text
@@ -43,9 +44,16 @@ class NuanxinGraphQLView(GraphQLView):
         pass
 
     def get_context(self, request, response) -> GraphQLContext:
-        return GraphQLContext(
+        context = GraphQLContext(
             request=request, response=response, authorization=request.headers.get("Authorization")
         )
+        request.nuanxin_context = context  # the persisted-operation check reads the viewer from it
+        return context
+
+    def parse_http_body(self, request_adapter):
+        data = super().parse_http_body(request_adapter)
+        request = request_adapter.request
+        return persisted.resolve(data, request, getattr(request, "nuanxin_context", None))
 
     def dispatch(self, request, *args, **kwargs):
         if request.method == "POST":

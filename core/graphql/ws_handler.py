@@ -22,6 +22,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from core import broadcast
 from core.auth import AccessTokenError
 
+from . import persisted
 from .errors import Unauthenticated
 from .extensions import coded_error
 from .request_errors import translated_request_error
@@ -57,6 +58,18 @@ class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
             kind = _bad_request(UNSAFE_TEXT)
         else:
             kind = _operation_type(query, name)
+        if (
+            not isinstance(kind, GraphQLError)
+            and settings.GRAPHQL_PERSISTED_ONLY
+            and persisted.viewer_bound(self.context.viewer)
+            and await db_async(persisted.registered_document)(persisted.document_hash(query)) is None
+        ):
+            with translation.override(self._language()):
+                message = persisted.not_registered_message()
+            await operation.send_initial_errors(
+                [GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]
+            )
+            return
         if kind is OperationType.SUBSCRIPTION:
             if not await self._authority_holds(operation):
                 return

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from strawberry import relay
 
@@ -30,6 +31,9 @@ LOGIN = """mutation($i: LoginInput!) { login(input: $i) { accessToken errors { c
 MY_POLICIES = "query { myPolicies(first: 10) { edges { node { number status } } } }"
 SEND = (
     "mutation($i: SendChatMessageInput!) { sendChatMessage(input: $i) { message { seq } errors { code } } }"
+)
+CHAT_EVENTS = (
+    "subscription($id: ID!) { chatEvents(conversationId: $id, afterSeq: 0) { type message { seq body } } }"
 )
 
 
@@ -122,6 +126,7 @@ def serve(postgres):
                 "process": process,
                 "output": output,
                 "reader": reader,
+                "var": var,
                 "asgi_ports": (int(env["ASGI_PORT_1"]), int(env["ASGI_PORT_2"])),
                 "stop_redis": stop_redis,
                 "restart_redis": restart_redis,
@@ -168,6 +173,12 @@ def test_the_production_process_set_end_to_end(serve):
     PolicyFactory(holder=customer, number="TP0000000091")
     conversation = messages.conversation_start(customer=customer, topic="续期")
     base = serve["base"]
+    # Production runs only the operations the apps shipped with: register the ones used here.
+    operations = Path(serve["var"]) / "operations"
+    operations.mkdir()
+    for name, document in (("my_policies", MY_POLICIES), ("send", SEND), ("chat_events", CHAT_EVENTS)):
+        (operations / f"{name}.graphql").write_text(document)
+    call_command("register_operations", str(operations), client="customer-app")
 
     # Static files come from nginx, with their type.
     css = requests.get(f"{base}/static/admin/css/base.css", timeout=10)
