@@ -1,6 +1,7 @@
 """The agent's e-application: submitted for a customer the agent services, priced from the rate
 table, underwritten automatically where the rules allow, otherwise by a person in the national pool."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -182,7 +183,8 @@ def application_submit(
             customer=locked, product=product, age=age, sum_assured=sum_assured, answers=answers
         )
         application = Application.objects.create(
-            number=f"TMP-{now.timestamp()}"[:20],
+            # Unique until the row's id gives the real number a moment later (same transaction).
+            number=f"T{uuid.uuid4().hex[:19]}",
             agent=agent,
             customer=locked,
             product=product,
