@@ -11,6 +11,8 @@ class NewBusinessConfig(AppConfig):
         from operations.services.completion import completion_register
         from operations.signals import task_assigned
         from payments.services import purpose_register
+        from policies.models import RequestType
+        from policies.services.decisions import carry_out_register
 
         from .services import applications, callbacks, issue
 
@@ -27,3 +29,5 @@ class NewBusinessConfig(AppConfig):
             settled=issue.cooling_off_refund_settled,
             failed=issue.cooling_off_refund_failed,
         )
+        # A held or reviewed cooling-off refund is paid when a person releases or approves it.
+        carry_out_register(RequestType.COOLING_OFF_CANCELLATION, issue.cooling_off_refund_approved)

@@ -19,6 +19,7 @@ from elder_mode.models import RiskOperation
 from payments.models import Direction
 from payments.services import instruction_create
 from policies.models import (
+    OPEN_REQUEST,
     BankAccount,
     CashValue,
     LoanStatus,
@@ -41,6 +42,7 @@ from policies.services.common import (
     request_open,
 )
 from policies.services.notify import request_outcome_notify
+from policies.services.review import payout_route
 
 from ..calculations import PERIODS, add_months, cash_value_table, premium_due_dates
 from ..models import Application, ApplicationStatus, SaleTerms
@@ -312,11 +314,11 @@ def policy_cancel_in_cooling_off(
         if ServicingRequest.objects.filter(
             policy=locked,
             type=RequestType.COOLING_OFF_CANCELLATION,
-            status__in=(RequestStatus.AUTO_APPROVED,),
+            status__in=OPEN_REQUEST,
         ).exists():
             raise ServiceError(
                 ErrorCode.IN_PROGRESS,
-                _("This policy's cancellation is already being paid out."),
+                _("This policy's cancellation is already being processed."),
                 field="policyId",
             )
         if locked.loans.filter(status__in=(LoanStatus.ACTIVE, LoanStatus.DISBURSING)).exists():
@@ -333,17 +335,21 @@ def policy_cancel_in_cooling_off(
             summary={"bank_account_id": bank_account.pk, "bank_account": bank_account.masked_number},
             now=now,
         )
-        request_decide(request, status=RequestStatus.AUTO_APPROVED, now=now)
         if refund > 0:
-            instruction_create(
-                direction=Direction.PAYOUT,
-                purpose=COOLING_OFF_REFUND,
-                reference=f"CO-{request.pk}",
-                subject=request,
-                amount=refund,
+            # A refund is a payout like any other: fraud signals go to a reviewer, and an elderly
+            # customer's large refund, or one to a new account, waits for our call first.
+            status = payout_route(
+                request=request,
+                customer=customer,
+                policy=locked,
                 bank_account=bank_account,
+                amount=refund,
+                now=now,
             )
+            if status == RequestStatus.AUTO_APPROVED:
+                _refund_start(request=request, bank_account=bank_account)
         else:
+            request_decide(request, status=RequestStatus.AUTO_APPROVED, now=now)
             _policy_terminate(locked, request=request)
         audit_record(
             actor=actor,
@@ -362,6 +368,23 @@ def policy_cancel_in_cooling_off(
         run=run,
         outcome=CoolingOffCancelled,
     )
+
+
+def _refund_start(*, request: ServicingRequest, bank_account: BankAccount | None = None) -> None:
+    bank_account = bank_account or BankAccount.objects.get(pk=request.summary["bank_account_id"])
+    instruction_create(
+        direction=Direction.PAYOUT,
+        purpose=COOLING_OFF_REFUND,
+        reference=f"CO-{request.pk}",
+        subject=request,
+        amount=request.amount,
+        bank_account=bank_account,
+    )
+
+
+def cooling_off_refund_approved(*, request: ServicingRequest) -> None:
+    """A reviewer approved, or a callback released, the refund: pay it (decisions' carry-out)."""
+    _refund_start(request=request)
 
 
 def _policy_terminate(policy: Policy, *, request: ServicingRequest) -> None:

@@ -1,5 +1,7 @@
 """Decisions made by people: a reviewer approves or rejects, a customer cancels."""
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -60,12 +62,23 @@ def servicing_request_cancel(*, request: ServicingRequest, actor) -> ServicingRe
     return request
 
 
+# Request types of apps above policies (new business's cooling-off refund): what approval carries out.
+_CARRY_OUT: dict[str, Callable[..., None]] = {}
+
+
+def carry_out_register(request_type: str, run: Callable[..., None]) -> None:
+    """What approving (or releasing) a request of `request_type` does; called from an AppConfig.ready."""
+    _CARRY_OUT[request_type] = run
+
+
 def _carry_out(request: ServicingRequest) -> None:
     """An approved payout request: create and disburse the loan, or pay the claimed benefit."""
     if request.type == RequestType.POLICY_LOAN:
         loan_create_after_approval(request=request)
     elif request.type == RequestType.BENEFIT_CLAIM:
         benefit_payout_start(benefit=Benefit.objects.select_for_update().get(request=request))
+    elif request.type in _CARRY_OUT:
+        _CARRY_OUT[request.type](request=request)
 
 
 def _release_claim(request: ServicingRequest) -> None:

@@ -318,3 +318,96 @@ def test_a_day_after_the_cooling_off_period_the_cancellation_is_refused_with_the
     assert "2026-12-05" in payload["errors"][0]["message"]
     assert Policy.objects.get(pk=policy.pk).status == PolicyStatus.IN_FORCE
     assert not PaymentInstruction.objects.filter(direction="PAYOUT").exists()
+
+
+def _elder_policy_and_new_account(product):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.policies.factories import PolicyFactory, PremiumFactory
+
+    elder = CustomerFactory(user__phone="13800000074", birth_date=date(1958, 3, 1))  # 68
+    policy = PolicyFactory(
+        holder=elder, product=product, effective_date=date(2026, 11, 20), number="TP0000000074"
+    )
+    PremiumFactory(
+        policy=policy, due_date=date(2026, 11, 20), amount=Decimal("3000.00"), status=PremiumStatus.PAID
+    )
+    two_days_ago = timezone.now() - timedelta(days=2)
+    account = BankAccountFactory(customer=elder, added_at=two_days_ago, verified_at=two_days_ago)
+    return elder, policy, account
+
+
+def _acknowledged(elder) -> dict:
+    from datetime import timedelta
+
+    from elder_mode.services import risk_challenge_issue
+
+    challenge = risk_challenge_issue(
+        user=elder.user, operation="POLICY_CANCELLATION", now=ISSUE_DAY - timedelta(minutes=5)
+    )
+    return {"challengeId": str(challenge.pk)}
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_an_elderly_customers_refund_to_a_new_account_waits_for_our_call(product, _bank, confirmed):
+    from operations.models import Task, TaskKind
+    from policies.services.decisions import held_request_cancel, held_request_release
+
+    elder, policy, account = _elder_policy_and_new_account(product)
+    client = GraphQLClient()
+    client.login("13800000074")
+    variables = {
+        "input": {
+            "policyId": gid("Policy", policy),
+            "bankAccountId": gid("BankAccount", account),
+            "idempotencyKey": "elder",
+            "riskAcknowledgement": _acknowledged(elder),
+        }
+    }
+
+    payload = client(CANCEL, variables)["data"]["cancelInCoolingOff"]
+
+    assert payload["errors"] == [] and payload["request"]["status"] == "HELD_FOR_CALLBACK"
+    assert not PaymentInstruction.objects.exists()
+    assert Task.objects.filter(kind=TaskKind.ELDER_CALLBACK, customer=elder).count() == 1
+    request = ServicingRequest.objects.get(type="COOLING_OFF_CANCELLATION")
+    again = client(
+        CANCEL,
+        {
+            "input": {
+                **variables["input"],
+                "idempotencyKey": "again",
+                "riskAcknowledgement": _acknowledged(elder),
+            }
+        },
+    )
+    assert [e["code"] for e in again["data"]["cancelInCoolingOff"]["errors"]] == ["IN_PROGRESS"]
+
+    from tests.accounts.factories import StaffFactory
+
+    caller = StaffFactory(user__phone="13700000074", roles=["callback"])
+    from django.db import transaction
+
+    with transaction.atomic():
+        if confirmed:
+            held_request_release(request_id=request.pk, staff=caller.user)
+        else:
+            held_request_cancel(request_id=request.pk, staff=caller.user, reason="CALLBACK_REFUSED")
+    # (the refund is sent after the release commits; in this test the bank is called here)
+    from payments.services import instruction_send
+
+    for instruction in PaymentInstruction.objects.all():
+        instruction_send(instruction_id=instruction.pk)
+
+    policy.refresh_from_db()
+    if confirmed:
+        assert policy.status == PolicyStatus.TERMINATED
+        refund = PaymentInstruction.objects.get()
+        assert (refund.amount, refund.status) == (Decimal("3000.00"), InstructionStatus.SETTLED)
+        assert _bank.payments_for(refund.reference) == 1
+    else:
+        assert policy.status == PolicyStatus.IN_FORCE
+        assert not PaymentInstruction.objects.exists()
+        assert ServicingRequest.objects.get(pk=request.pk).status == RequestStatus.CANCELLED
