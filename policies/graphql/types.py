@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 import strawberry_django
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language
 from strawberry import relay
 from strawberry.types import Info
@@ -212,6 +213,14 @@ def _cash_values(info):
     return selectors.cash_values_prefetch()
 
 
+def _rows(policy, attr: str, prefetch) -> list:
+    """A prefetched list the optimizer normally attaches; loaded here for a policy that reached the
+    type another way (a mutation's payload, an application's policy)."""
+    if not hasattr(policy, attr):
+        prefetch_related_objects([policy], prefetch(None))
+    return getattr(policy, attr)
+
+
 @strawberry_django.type(models.Policy, name="Policy")
 class PolicyType(relay.Node):
     number: str
@@ -239,13 +248,13 @@ class PolicyType(relay.Node):
         only=["effective_date"], prefetch_related=[_cash_values], description="Cash value today."
     )
     def cash_value(self) -> Decimal:
-        return current_cash_value(self, business_today(), self.cash_value_rows)
+        return current_cash_value(self, business_today(), _rows(self, "cash_value_rows", _cash_values))
 
     @strawberry_django.field(
         prefetch_related=[_unpaid_premiums], description="The earliest premium not yet paid."
     )
     def next_premium(self) -> PremiumDueType | None:
-        premium = next(iter(self.unpaid_premiums), None)
+        premium = next(iter(_rows(self, "unpaid_premiums", _unpaid_premiums)), None)
         if premium is None:
             return None
         return PremiumDueType(
@@ -283,10 +292,10 @@ class PolicyType(relay.Node):
             self,
             on=business_today(),
             customer_id=_viewer_customer_id(info),
-            cash_values=self.cash_value_rows,
-            loans=self.live_loans,
-            premiums=self.unpaid_premiums,
-            has_open_loan_request=bool(self.open_loan_requests),
+            cash_values=_rows(self, "cash_value_rows", _cash_values),
+            loans=_rows(self, "live_loans", _live_loans),
+            premiums=_rows(self, "unpaid_premiums", _unpaid_premiums),
+            has_open_loan_request=bool(_rows(self, "open_loan_requests", _open_loan_requests)),
         )
         return LoanQuoteType(
             eligible=quote.eligible,

@@ -411,3 +411,19 @@ def test_an_elderly_customers_refund_to_a_new_account_waits_for_our_call(product
         assert policy.status == PolicyStatus.IN_FORCE
         assert not PaymentInstruction.objects.exists()
         assert ServicingRequest.objects.get(pk=request.pk).status == RequestStatus.CANCELLED
+
+
+def test_the_policy_read_through_an_application_or_a_payload_has_all_its_figures(
+    customer_client, approved, account
+):
+    _confirm(customer_client, approved, account)
+    query = """query { myApplications { policy { number cashValue nextPremium { dueDate amount }
+      loanQuote { eligible reasonCode } } } }"""
+
+    result = customer_client(query)
+
+    assert "errors" not in result, result
+    [application] = result["data"]["myApplications"]
+    assert application["policy"]["cashValue"] == "1428.19"
+    assert application["policy"]["nextPremium"] == {"dueDate": "2026-12-21", "amount": "313.20"}
+    assert application["policy"]["loanQuote"] == {"eligible": False, "reasonCode": "COOLING_OFF"}
