@@ -11,7 +11,7 @@ from chat.models import ChatNote, Conversation, ConversationStatus, Message
 from chat.services import messages, queue
 from operations.models import Availability, StaffPresence, StaffSkill, Task, TaskKind, TaskStatus
 from operations.services import presence, sla
-from policies.models import AuditEvent
+from policies.models import AuditEvent, ServicingRequest
 from tests.operations.helpers import held_request, review_request
 from tests.servers import asgi_server_set
 
@@ -204,6 +204,7 @@ def test_a_reviewer_approves_a_review_and_a_callback_officer_confirms_a_held_pay
     page.page.get_by_test_id("toast").get_by_text("任务已完成").wait_for()
 
     # Then: the request is decided by a person
+    wait_until(lambda: ServicingRequest.objects.get(pk=request.pk).status != "PENDING_REVIEW")
     request.refresh_from_db()
     assert request.status in ("APPROVED", "COMPLETED") and request.decided_by == reviewer.user
 
@@ -222,7 +223,9 @@ def test_a_reviewer_approves_a_review_and_a_callback_officer_confirms_a_held_pay
     page.page.get_by_test_id("toast").get_by_text("任务已完成").wait_for()
     page.shot("4-done")
 
-    # Then: the payout is released, and the look at the number is in the audit trail
+    # Then: the payout is released (the toast above may still be the review's: wait for the record),
+    # and the look at the number is in the audit trail
+    wait_until(lambda: ServicingRequest.objects.get(pk=held.pk).status != "HELD_FOR_CALLBACK")
     held.refresh_from_db()
     assert held.status not in ("HELD_FOR_CALLBACK", "CANCELLED", "REJECTED")
     assert AuditEvent.objects.filter(
