@@ -2,6 +2,7 @@
 
 import contextvars
 import logging
+import re
 
 from .masking import mask_text
 
@@ -18,15 +19,33 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# Request ids we make (uuid hex, nginx's $request_id, "task-<uuid>"): kept whole in log lines, where
+# the mask would otherwise take a long run of digits in one for a card number. Others are masked.
+_OWN_ID = re.compile(r"^(?:task-)?[0-9a-f-]{32,36}$")
+_ID_SLOT = "@@nuanxin-request-id@@"
+
+
+def _masked_with_id(record: logging.LogRecord, render) -> str:
+    """Mask the rendered line, the request id excepted when it is one of ours."""
+    if not hasattr(record, "request_id"):
+        record.request_id = request_id_var.get()
+    request_id = str(record.request_id)
+    if not _OWN_ID.match(request_id):
+        return mask_text(render(record))
+    record.request_id = _ID_SLOT
+    try:
+        return mask_text(render(record)).replace(_ID_SLOT, request_id)
+    finally:
+        record.request_id = request_id
+
+
 class MaskingFormatter(logging.Formatter):
     """The last step before a line leaves the process: the whole formatted record, exception text
     and stack included, passes through the personal-data mask. Installed for every process (web,
     workers, beat, commands) by settings.LOGGING; Celery is told to keep it (config.celery_app)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
-        return mask_text(super().format(record))
+        return _masked_with_id(record, super().format)
 
 
 class MaskPersonalDataFilter(logging.Filter):
@@ -53,8 +72,6 @@ class JsonFormatter(MaskingFormatter):
         )
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = request_id_var.get()
         if not hasattr(record, "user_id"):
             record.user_id = user_id_var.get()
-        return mask_text(self._json.format(record))
+        return _masked_with_id(record, self._json.format)

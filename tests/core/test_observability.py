@@ -143,3 +143,19 @@ def test_tracing_follows_a_request_through_django_and_psycopg(customer):
     assert servers and any("graphql" in (s.attributes.get("http.route", "") + s.name) for s in servers)
     if connection.vendor == "postgresql":
         assert any(s.kind.name == "CLIENT" and s.attributes.get("db.system") == "postgresql" for s in spans)
+
+
+def test_our_request_ids_stay_whole_in_log_lines_and_a_clients_are_masked():
+    from core.logging import MaskingFormatter
+
+    ours = "6bf43c2502164065123456789012344f"  # hex with a long run of digits
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "served 13800000095", None, None)
+    record.request_id = ours
+    plain = MaskingFormatter("[%(request_id)s] %(message)s").format(record)
+    line = json.loads(JsonFormatter().format(record))
+    record.request_id = "phone-13800000095"
+    theirs = MaskingFormatter("[%(request_id)s] %(message)s").format(record)
+
+    assert plain == f"[{ours}] served 138****0095"
+    assert line["request_id"] == ours and line["message"] == "served 138****0095"
+    assert "13800000095" not in theirs
