@@ -162,11 +162,12 @@ class ApplicationType(relay.Node):
             self.status == models.ApplicationStatus.AWAITING_PAYMENT and self.payment_started_at is not None
         )
 
-    @strawberry_django.field(only=["health_answers", "product_id"])
+    @strawberry_django.field(
+        only=["health_answers", "product_id"], prefetch_related=["product__health_questions"]
+    )
     def health_answers(self) -> list[HealthAnswerType]:
-        questions = {
-            q.code: q for q in selectors.questions_by_product([self.product_id]).get(self.product_id, [])
-        }
+        # Prefetched with the page: a list of applications asks for the questions once.
+        questions = {q.code: q for q in self.product.health_questions.all()}
         out = []
         for answer in self.health_answers:
             question = questions.get(answer["code"])

@@ -3,7 +3,7 @@ from strawberry import relay
 APPLICATION = """
 fragment A on Application {
   id number status premium annualPremium sumAssured termYears frequency ageAtEntry
-  underwritingReasons paymentInProgress decisionNote customerMaskedName
+  underwritingReasons paymentInProgress decisionNote customerMaskedName healthAnswers { code text yes }
   progress { seq status text readAloudText at }
   policy { id number status }
 }

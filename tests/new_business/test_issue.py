@@ -100,10 +100,7 @@ def test_the_issued_policy_schedule_and_cash_values_to_the_fen(customer_client, 
     ]
     assert premiums[-1].due_date == date(2046, 10, 21)
     assert (policy.effective_date, policy.paid_to_date) == (date(2026, 11, 21), date(2026, 12, 21))
-    assert (
-        policy.renewal_account == approved.bank_account
-        or policy.renewal_account.customer == approved.customer
-    )
+    assert policy.renewal_account == account  # the paying account, authorized with the signature
     # A year's premiums 313.20 × 12 = 3,758.40; year t holds 3,758.40 × t × min(0.95, 0.30 + 0.08 t).
     values = dict(CashValue.objects.filter(policy=policy).values_list("policy_year", "amount"))
     assert len(values) == 20
