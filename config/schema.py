@@ -18,6 +18,7 @@ from chat.graphql import subscriptions as chat_subscriptions
 from core.graphql.executor import EventScopedExecutor
 from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
 from core.graphql.glossary import describe_schema
+from core.graphql.nodes import pin_node_id_attrs
 from core.graphql.scalars import DecimalScalar, Rate, RateScalar
 from elder_mode.graphql import schema as elder_schema
 from feedback.graphql import mutations as feedback_mutations
@@ -104,3 +105,4 @@ schema = strawberry.Schema(
 
 # Descriptions for app developers (types and fields that do not carry their own).
 describe_schema(schema._schema)
+pin_node_id_attrs(schema)

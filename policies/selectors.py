@@ -119,6 +119,16 @@ def customers_of_agent(*, viewer: User, search: str | None = None) -> QuerySet[C
     return qs.order_by("name", "pk")
 
 
+def policy_loans_prefetch() -> Prefetch:
+    """Every loan of the policy (a policy's loans are visible wherever the policy is): one read
+    serves both its loan list and its loan quote, which takes the live ones."""
+    return Prefetch("loans", queryset=PolicyLoan.objects.order_by("pk"), to_attr="loan_rows")
+
+
+def policy_benefits_prefetch() -> Prefetch:
+    return Prefetch("benefits", queryset=Benefit.objects.order_by("pk"), to_attr="benefit_rows")
+
+
 def live_loans_prefetch() -> Prefetch:
     return Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans")
 

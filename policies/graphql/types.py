@@ -197,8 +197,12 @@ class BenefitType(relay.Node):
 
 
 # Optimizer hints take callables; each returns the selectors' Prefetch for a fresh queryset.
-def _live_loans(info):
-    return selectors.live_loans_prefetch()
+def _policy_loans(info):
+    return selectors.policy_loans_prefetch()
+
+
+def _policy_benefits(info):
+    return selectors.policy_benefits_prefetch()
 
 
 def _unpaid_premiums(info):
@@ -232,13 +236,23 @@ class PolicyType(relay.Node):
     paid_to_date: date
     premium: Decimal
     sum_assured: Decimal
-    loans: list[LoanType]
-    benefits: list[BenefitType]
     servicing_requests: list[ServicingRequestType]
 
     @strawberry_django.field(only=["status"])
     def status(self) -> PolicyStatusEnum:
         return models.PolicyStatus(self.status)
+
+    # The policy's own rows, visible wherever the policy is (the policy's scope decided that): read
+    # once, without re-applying the loan and benefit scopes' subqueries per page.
+    @strawberry_django.field(
+        prefetch_related=[_policy_loans], description="The policy's loans, repaid ones included."
+    )
+    def loans(self) -> list[LoanType]:
+        return _rows(self, "loan_rows", _policy_loans)
+
+    @strawberry_django.field(prefetch_related=[_policy_benefits])
+    def benefits(self) -> list[BenefitType]:
+        return _rows(self, "benefit_rows", _policy_benefits)
 
     @strawberry_django.field(only=["frequency"])
     def frequency(self) -> FrequencyEnum:
@@ -284,7 +298,7 @@ class PolicyType(relay.Node):
             "product__cooling_off_days",
         ],
         select_related=["product"],
-        prefetch_related=[_cash_values, _live_loans, _unpaid_premiums, _open_loan_requests],
+        prefetch_related=[_cash_values, _policy_loans, _unpaid_premiums, _open_loan_requests],
         description="What the viewer may borrow on this policy today.",
     )
     def loan_quote(self, info: Info) -> LoanQuoteType:
@@ -293,7 +307,7 @@ class PolicyType(relay.Node):
             on=business_today(),
             customer_id=_viewer_customer_id(info),
             cash_values=_rows(self, "cash_value_rows", _cash_values),
-            loans=_rows(self, "live_loans", _live_loans),
+            loans=_rows(self, "loan_rows", _policy_loans),
             premiums=_rows(self, "unpaid_premiums", _unpaid_premiums),
             has_open_loan_request=bool(_rows(self, "open_loan_requests", _open_loan_requests)),
         )

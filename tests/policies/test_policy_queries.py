@@ -70,6 +70,32 @@ def test_my_policies_query_count_does_not_grow_with_the_list(gql, owner, account
     assert queries_for_one <= 14
 
 
+def test_a_policy_list_reads_loans_once_and_ids_without_re_reading_annotations(gql, owner, account):
+    """The loan list and the loan quote share one read of the loans table; a Node's id attribute
+    is looked up once per type, not by evaluating its annotations for every id (strawberry caches
+    only NodeID-annotated types; ours are keyed by pk)."""
+    from unittest import mock
+
+    from policies.models import PolicyLoan
+    from strawberry.relay import types as relay_types
+
+    gql.login("13800000011")
+    for _ in range(3):
+        _rich_policy(owner, account)
+    table = PolicyLoan._meta.db_table
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        mock.patch.object(relay_types, "eval_type", wraps=relay_types.eval_type) as evaluated,
+    ):
+        edges = gql(MY_POLICIES, {"first": 10})["data"]["myPolicies"]["edges"]
+
+    assert [len(edge["node"]["loans"]) for edge in edges] == [1, 1, 1]
+    assert all(edge["node"]["loanQuote"]["eligible"] for edge in edges)
+    loan_reads = [q["sql"] for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(loan_reads) == 1, loan_reads
+    assert evaluated.call_count == 0
+
+
 def test_my_policies_content_and_masking(gql, owner, account):
     gql.login("13800000011")
     policy = _rich_policy(owner, account)
