@@ -169,6 +169,25 @@ def throughput(make_call, *, clients: int = 16, seconds: float = 10.0) -> float:
     return round(sum(counts) / (time.monotonic() - started), 1)
 
 
+def gc_pauses(port: int) -> list[tuple[int, float]]:
+    """The server process's collector pauses since the last call (needs BENCH_VIEWS, as set here)."""
+    status, data = Client(port).request("GET", "/bench/gc-pauses.json")
+    if status != 200:
+        raise RuntimeError(f"gc pauses: {status}")
+    return [(generation, seconds) for generation, seconds in data["pauses"]]
+
+
+def pause_summary(pauses: list[tuple[int, float]]) -> str:
+    if not pauses:
+        return "gc pauses: none"
+    ms = [seconds * 1000 for _, seconds in pauses]
+    by_generation = {g: sum(1 for gen, _ in pauses if gen == g) for g in (0, 1, 2)}
+    return (
+        f"gc pauses: n={len(ms)} (gen0 {by_generation[0]}, gen1 {by_generation[1]}, gen2 {by_generation[2]}) "
+        f"p50={percentile(ms, 50):.2f} ms p99={percentile(ms, 99):.2f} ms max={max(ms):.2f} ms"
+    )
+
+
 def vacuum(*models) -> None:
     """VACUUM ANALYZE the tables a bench churns: each run deletes what the last one made, and a
     server without autovacuum (this machine's has it off) would slow down run after run."""

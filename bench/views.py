@@ -89,3 +89,10 @@ def my_policies_json(request):
             }
         )
     return JsonResponse({"data": {"myPolicies": rows}})
+
+
+def gc_pauses(request):
+    """The collector's pauses in this process since the last call: [[generation, seconds], ...]."""
+    from core.runtime import pauses
+
+    return JsonResponse({"pauses": pauses(reset=True)})

@@ -25,6 +25,7 @@ urlpatterns = [
 
 if settings.BENCH_VIEWS:
     # Only for bench/: a plain Django view to compare GraphQL against.
-    from bench.views import my_policies_json
+    from bench.views import gc_pauses, my_policies_json
 
     urlpatterns.append(path("bench/my-policies.json", my_policies_json))
+    urlpatterns.append(path("bench/gc-pauses.json", gc_pauses))

@@ -12,6 +12,12 @@ GRAPHQL_SECONDS = Histogram(
     ["operation"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
+GC_PAUSE_SECONDS = Histogram(
+    "nuanxin_gc_pause_seconds",
+    "Garbage-collector passes by generation, in seconds (every open socket waits meanwhile).",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5),
+)
 WEBSOCKETS = Gauge("nuanxin_websocket_connections", "Open GraphQL websockets.", multiprocess_mode="livesum")
 
 # Operation names come from clients: only well-formed ones, and a bounded number of them, become labels.

@@ -102,6 +102,47 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} {self.due_date} ({self.stage})"
 
 
+class ScanChange(models.Model):
+    """A policy whose reminders may have changed since the last scan, written by PostgreSQL triggers
+    on the tables the scan reads (reminders/triggers.py). A row without a policy asks for a whole
+    scan: a product or a reminder rule changed, or reminders were truncated."""
+
+    policy_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("scan change")
+        verbose_name_plural = _("scan changes")
+
+    def __str__(self) -> str:
+        return str(self.policy_id or "*")
+
+
+class ScanMode(models.TextChoices):
+    WHOLE = "WHOLE", _("The whole book")
+    CHANGES = "CHANGES", _("Changed policies only")
+
+
+class ScanRun(models.Model):
+    """A finished reminder scan: a later scan of the same day looks only at what changed since."""
+
+    day = models.DateField(_("business day"))
+    mode = models.CharField(_("mode"), max_length=8, choices=ScanMode.choices)
+    policies = models.IntegerField(_("changed policies looked at"), null=True, blank=True)
+    created = models.IntegerField(_("raised"), default=0)
+    resolved = models.IntegerField(_("resolved"), default=0)
+    expired = models.IntegerField(_("expired"), default=0)
+    seconds = models.DecimalField(_("seconds"), max_digits=9, decimal_places=3)
+    finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder scan")
+        verbose_name_plural = _("reminder scans")
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.mode}"
+
+
 # What an inbox message is about: a reminder's kind, or one of the extras (built from ReminderKind so
 # the two can never drift apart).
 NotificationKind = models.TextChoices(

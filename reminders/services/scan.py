@@ -7,8 +7,10 @@ interest and policy-year arithmetic is the calculations module's.
 """
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
@@ -38,7 +40,16 @@ from policies.models import (
     Product,
 )
 
-from ..models import LIVE_REMINDER, Reminder, ReminderKind, ReminderRule, ReminderStatus
+from ..models import (
+    LIVE_REMINDER,
+    Reminder,
+    ReminderKind,
+    ReminderRule,
+    ReminderStatus,
+    ScanChange,
+    ScanMode,
+    ScanRun,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +86,8 @@ class ScanResult:
     resolved: dict = field(default_factory=dict)
     expired: int = 0
     system_pushed: int = 0
+    # The policies a scan of changes looked at; None when it looked at the whole book.
+    among: list[int] | None = None
 
     @property
     def changes(self) -> int:
@@ -122,10 +135,15 @@ def _insert(
         return max(cursor.rowcount, 0)
 
 
-def _raise_premiums_due(rule, day, now) -> int:
+def _among(queryset: QuerySet, among: list[int] | None, field: str = "policy_id") -> QuerySet:
+    """All rows, or those of the policies `among` (a scan of what changed)."""
+    return queryset if among is None else queryset.filter(**{f"{field}__in": among})
+
+
+def _raise_premiums_due(rule, day, now, among=None) -> int:
     created = 0
     for stage, after, until in _stage_windows(rule.stages, day):
-        qs = PremiumDue.objects.filter(
+        qs = _among(PremiumDue.objects, among).filter(
             status=PremiumStatus.DUE, due_date__lte=until, policy__status__in=LIVE_POLICY
         )
         qs = qs.filter(due_date__gt=after if after is not None else day)
@@ -135,10 +153,10 @@ def _raise_premiums_due(rule, day, now) -> int:
     return created
 
 
-def _raise_loans_due(rule, day, now) -> int:
+def _raise_loans_due(rule, day, now, among=None) -> int:
     created = 0
     for stage, after, until in _stage_windows(rule.stages, day):
-        qs = PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, due_on__lte=until)
+        qs = _among(PolicyLoan.objects, among).filter(status=LoanStatus.ACTIVE, due_on__lte=until)
         if after is not None:
             qs = qs.filter(due_on__gt=after)
         created += _insert(
@@ -153,23 +171,32 @@ def _raise_loans_due(rule, day, now) -> int:
     return created
 
 
-def _raise_benefits(rule, day, now, benefit_kind) -> int:
-    qs = Benefit.objects.filter(kind=benefit_kind, status=BenefitStatus.AVAILABLE, available_from__lte=day)
+def _raise_benefits(rule, day, now, benefit_kind, among=None) -> int:
+    qs = _among(Benefit.objects, among).filter(
+        kind=benefit_kind, status=BenefitStatus.AVAILABLE, available_from__lte=day
+    )
     return _insert(
         qs, kind=rule.kind, stage=0, policy="policy_id", due="available_from", amount="amount", now=now
     )
 
 
-def _raise_debit_issues(rule, day, now) -> int:
+def _raise_debit_issues(rule, day, now, among=None) -> int:
     """A premium due soon without a verified debit account (by stage), or a debit that failed (stage 0)."""
     no_authorization = Q(policy__renewal_account__isnull=True) | Q(
         policy__renewal_account__verified_at__isnull=True
     )
     created = 0
     for stage, after, until in _stage_windows(rule.stages or [30], day):
-        due_soon = PremiumDue.objects.filter(
-            no_authorization, status=PremiumStatus.DUE, due_date__lte=until, policy__status__in=LIVE_POLICY
-        ).filter(due_date__gt=after if after is not None else day)
+        due_soon = (
+            _among(PremiumDue.objects, among)
+            .filter(
+                no_authorization,
+                status=PremiumStatus.DUE,
+                due_date__lte=until,
+                policy__status__in=LIVE_POLICY,
+            )
+            .filter(due_date__gt=after if after is not None else day)
+        )
         created += _insert(
             due_soon,
             kind=rule.kind,
@@ -179,19 +206,21 @@ def _raise_debit_issues(rule, day, now) -> int:
             amount="amount",
             now=now,
         )
-    failed = PremiumDue.objects.filter(status=PremiumStatus.FAILED, policy__status__in=LIVE_POLICY)
+    failed = _among(PremiumDue.objects, among).filter(
+        status=PremiumStatus.FAILED, policy__status__in=LIVE_POLICY
+    )
     return created + _insert(
         failed, kind=rule.kind, stage=0, policy="policy_id", due="due_date", amount="amount", now=now
     )
 
 
-def _raise_grace_ending(rule, day, now) -> int:
+def _raise_grace_ending(rule, day, now, among=None) -> int:
     """Grace ends within 15 days: an unpaid premium whose grace period ends in (day, day + 15]."""
     lead = max(rule.stages or [15])
     created = 0
     for product in Product.objects.all():
         # due + grace in (day, day + lead]  ⇔  due in (day − grace, day + lead − grace]
-        qs = PremiumDue.objects.filter(
+        qs = _among(PremiumDue.objects, among).filter(
             status__in=UNPAID_PREMIUM,
             policy__product=product,
             policy__status=PolicyStatus.GRACE,
@@ -311,7 +340,7 @@ def reminders_resolve(*, policy_ids: list[int], now=None) -> dict:
     return _resolve(day, now, near, among=policy_ids)
 
 
-def _expire_superseded(now) -> int:
+def _expire_superseded(now, among=None) -> int:
     """An OPEN stage is superseded once a later (smaller) stage of the same reminder exists."""
     later = Reminder.objects.filter(
         policy_id=OuterRef("policy_id"),
@@ -320,7 +349,8 @@ def _expire_superseded(now) -> int:
         stage__lt=OuterRef("stage"),
     )
     return (
-        Reminder.objects.filter(status=ReminderStatus.OPEN)
+        _among(Reminder.objects, among)
+        .filter(status=ReminderStatus.OPEN)
         .exclude(stage=LOAN_RATIO_STAGE)
         .filter(Exists(later))
         .update(status=ReminderStatus.EXPIRED, resolved_at=now)
@@ -334,29 +364,80 @@ def reminder_rules() -> dict[str, ReminderRule]:
     return rules
 
 
+# A later scan of the same day looks at the changed policies alone, up to this many (a bulk job
+# that touched more is cheaper to follow with a whole scan than with a list this long).
+MOST_CHANGES = 50_000
+
+
+def _changes_to_scan(day: date) -> list[int] | None:
+    """Take the noted changes: the policies to look at, or None for the whole book (the day's first
+    scan, a change that concerns every policy, too many changes, or no triggers to note them).
+
+    Runs in the scan's transaction: the rows it deletes are those committed before it; a change
+    committed later stays noted for the next scan, which sees it."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        if not ScanRun.objects.filter(day=day).exists():
+            cursor.execute(f"DELETE FROM {ScanChange._meta.db_table}")  # noqa: S608 (our table name)
+            return None
+        cursor.execute(f"DELETE FROM {ScanChange._meta.db_table} RETURNING policy_id")  # noqa: S608
+        changed = {policy_id for (policy_id,) in cursor.fetchall()}
+    if None in changed or len(changed) > MOST_CHANGES:
+        return None
+    return sorted(changed)
+
+
 def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResult:
-    """Raise, resolve and expire reminders for business day `day`; push unpushed last stages."""
+    """Raise, resolve and expire reminders for business day `day`; push unpushed last stages.
+
+    The day's first scan looks at the whole book; a later one of the same day (a retry, a re-run)
+    only at the policies whose rows changed since the last (noted by reminders.triggers)."""
+    started = time.perf_counter()
     now = now or timezone.now()
     rules = reminder_rules()
     result = ScanResult()
-    near = policies_near_cash_value(day) if ReminderKind.LAPSE_RISK in rules else {}
-    raisers = {
-        ReminderKind.RENEWAL_PREMIUM_DUE: lambda r: _raise_premiums_due(r, day, now),
-        ReminderKind.LOAN_REPAYMENT_DUE: lambda r: _raise_loans_due(r, day, now),
-        ReminderKind.MATURITY_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.MATURITY),
-        ReminderKind.SURVIVAL_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.SURVIVAL),
-        ReminderKind.LAPSE_RISK: lambda r: (
-            _raise_grace_ending(r, day, now) + _raise_loan_ratio(r, day, now, near)
-        ),
-        ReminderKind.DEBIT_AUTHORIZATION_ISSUE: lambda r: _raise_debit_issues(r, day, now),
-    }
     with transaction.atomic():
-        for kind, rule in rules.items():
-            result.created[str(kind)] = raisers[kind](rule)
-            logger.info("reminder_scan %s: %s raised %s", day, kind, result.created[str(kind)])
-        result.resolved = _resolve(day, now, near)
-        result.expired = _expire_superseded(now)
-        logger.info("reminder_scan %s: resolved %s, expired %s", day, result.resolved, result.expired)
+        among = _changes_to_scan(day)
+        result.among = among
+        near = policies_near_cash_value(day, among=among) if ReminderKind.LAPSE_RISK in rules else {}
+        raisers = {
+            ReminderKind.RENEWAL_PREMIUM_DUE: lambda r: _raise_premiums_due(r, day, now, among),
+            ReminderKind.LOAN_REPAYMENT_DUE: lambda r: _raise_loans_due(r, day, now, among),
+            ReminderKind.MATURITY_BENEFIT: lambda r: _raise_benefits(
+                r, day, now, BenefitKind.MATURITY, among
+            ),
+            ReminderKind.SURVIVAL_BENEFIT: lambda r: _raise_benefits(
+                r, day, now, BenefitKind.SURVIVAL, among
+            ),
+            ReminderKind.LAPSE_RISK: lambda r: (
+                _raise_grace_ending(r, day, now, among) + _raise_loan_ratio(r, day, now, near)
+            ),
+            ReminderKind.DEBIT_AUTHORIZATION_ISSUE: lambda r: _raise_debit_issues(r, day, now, among),
+        }
+        if among is None or among:
+            for kind, rule in rules.items():
+                result.created[str(kind)] = raisers[kind](rule)
+                logger.info("reminder_scan %s: %s raised %s", day, kind, result.created[str(kind)])
+            result.resolved = _resolve(day, now, near, among=among)
+            result.expired = _expire_superseded(now, among)
+        logger.info(
+            "reminder_scan %s (%s): resolved %s, expired %s",
+            day,
+            "whole book" if among is None else f"{len(among)} changed policies",
+            result.resolved,
+            result.expired,
+        )
+        ScanRun.objects.create(
+            day=day,
+            mode=ScanMode.WHOLE if among is None else ScanMode.CHANGES,
+            policies=None if among is None else len(among),
+            created=sum(result.created.values()),
+            resolved=sum(result.resolved.values()),
+            expired=result.expired,
+            seconds=Decimal(f"{time.perf_counter() - started:.3f}"),
+            finished_at=now,
+        )
     if system_push:
         from .push import reminders_push_unpushed_last_stages
 

@@ -1,0 +1,147 @@
+"""A later scan of the same day looks only at the policies whose rows changed since the last one
+(noted by PostgreSQL triggers), and ends exactly where a scan of the whole book would."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+
+from policies.models import BenefitKind, BenefitStatus, PremiumStatus, Product
+from reminders.models import Reminder, ReminderRule, ReminderStatus, ScanChange, ScanMode, ScanRun
+from reminders.services.scan import reminder_scan
+from tests.policies.factories import (
+    BankAccountFactory,
+    BenefitFactory,
+    LoanFactory,
+    PolicyFactory,
+    PremiumFactory,
+)
+
+DAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def book(postgres, owner, agent, account):
+    """Three policies with a premium due in 5 days each (an unverified debit account on the third)."""
+    unverified = BankAccountFactory(customer=owner, verified_at=None)
+    policies = [
+        PolicyFactory(holder=owner, servicing_agent=agent, renewal_account=account),
+        PolicyFactory(holder=owner, servicing_agent=agent, renewal_account=account),
+        PolicyFactory(holder=owner, servicing_agent=agent, renewal_account=unverified),
+    ]
+    premiums = [PremiumFactory(policy=p, due_date=DAY + timedelta(days=5)) for p in policies]
+    return policies, premiums, unverified
+
+
+def _state():
+    return sorted(
+        Reminder.objects.values_list("policy_id", "kind", "stage", "due_date", "status", "subject_id")
+    )
+
+
+def _whole_book_state():
+    """What a scan of the whole book makes of the same rows (in a savepoint, rolled back)."""
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            ScanChange.objects.create(policy_id=None)
+            result = reminder_scan(day=DAY, system_push=False)
+            assert result.among is None
+            state = _state()
+            raise Rollback
+    except Rollback:
+        return state
+
+
+def test_the_days_first_scan_reads_the_book_and_a_re_run_reads_nothing(book):
+    first = reminder_scan(day=DAY, system_push=False)
+    again = reminder_scan(day=DAY, system_push=False)
+
+    assert first.among is None and sum(first.created.values()) == 4  # 3 renewals, 1 debit issue
+    assert again.among == [] and again.changes == 0
+    assert list(ScanRun.objects.order_by("pk").values_list("mode", "policies", "created")) == [
+        (ScanMode.WHOLE, None, 4),
+        (ScanMode.CHANGES, 0, 0),
+    ]
+    # The next day starts over with the whole book.
+    assert reminder_scan(day=DAY + timedelta(days=1), system_push=False).among is None
+
+
+def test_a_paid_premium_is_resolved_by_a_re_run_that_reads_only_its_policy(book):
+    policies, premiums, _ = book
+    reminder_scan(day=DAY, system_push=False)
+
+    premiums[0].status = PremiumStatus.PAID
+    premiums[0].save(update_fields=["status"])
+    again = reminder_scan(day=DAY, system_push=False)
+
+    assert again.among == [policies[0].pk]
+    assert again.resolved["RENEWAL_PREMIUM_DUE"] == 1
+    assert Reminder.objects.get(policy=policies[0]).status == ReminderStatus.RESOLVED
+    assert _state() == _whole_book_state()
+
+
+def test_new_rows_bulk_updates_and_a_verified_account_reach_the_re_run(book, owner, account):
+    policies, _, unverified = book
+    reminder_scan(day=DAY, system_push=False)
+
+    fresh = PolicyFactory(holder=owner, renewal_account=account)
+    PremiumFactory(policy=fresh, due_date=DAY + timedelta(days=1))
+    LoanFactory(policy=policies[1], bank_account=account, disbursed_on=DAY - timedelta(days=177))
+    BenefitFactory(policy=policies[0], kind=BenefitKind.SURVIVAL, status=BenefitStatus.AVAILABLE)
+    unverified.verified_at = unverified.added_at
+    unverified.save(update_fields=["verified_at"])
+    again = reminder_scan(day=DAY, system_push=False)
+
+    assert set(again.among) == {fresh.pk, policies[0].pk, policies[1].pk, policies[2].pk}
+    assert again.created["RENEWAL_PREMIUM_DUE"] == 1
+    assert again.created["LOAN_REPAYMENT_DUE"] == 1
+    assert again.created["SURVIVAL_BENEFIT"] == 1
+    assert again.resolved["DEBIT_AUTHORIZATION_ISSUE"] == 1
+    assert _state() == _whole_book_state()
+
+
+def test_deleted_reminders_are_raised_again_by_the_re_run(book):
+    policies, _, _ = book
+    reminder_scan(day=DAY, system_push=False)
+    Reminder.objects.filter(policy=policies[1]).delete()
+
+    again = reminder_scan(day=DAY, system_push=False)
+
+    assert again.among == [policies[1].pk] and again.created["RENEWAL_PREMIUM_DUE"] == 1
+
+
+@pytest.mark.parametrize("change", ["product", "rule", "truncate"])
+def test_a_change_that_concerns_every_policy_makes_the_re_run_read_the_whole_book(book, change):
+    reminder_scan(day=DAY, system_push=False)
+    if change == "product":
+        Product.objects.update(grace_days=30)
+    elif change == "rule":
+        ReminderRule.objects.filter(kind="RENEWAL_PREMIUM_DUE").update(stages=[30, 10, 1])
+    else:
+        with connection.cursor() as cursor:
+            # The test's transaction holds deferred foreign-key checks, which TRUNCATE refuses.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE {Reminder._meta.db_table} CASCADE")
+
+    again = reminder_scan(day=DAY, system_push=False)
+
+    assert again.among is None
+    if change == "truncate":
+        assert sum(again.created.values()) == 4
+
+
+def test_a_bulk_job_beyond_the_limit_is_followed_by_a_whole_scan(book, monkeypatch):
+    from reminders.services import scan
+
+    policies, _, _ = book
+    reminder_scan(day=DAY, system_push=False)
+    monkeypatch.setattr(scan, "MOST_CHANGES", 1)
+    for policy in policies[:2]:
+        policy.save()
+
+    assert reminder_scan(day=DAY, system_push=False).among is None
