@@ -233,14 +233,57 @@ def _raise_grace_ending(rule, day, now, among=None) -> int:
     return created
 
 
+def _loan_ratio_candidates(day: date, among: list[int] | None) -> list[int]:
+    """Live policies whose loans might reach 90% of the cash value, by a bound the database can
+    check: what is owed at most (each loan's interest rounded up a fen) against the smallest cash
+    value of any policy year up to the current one at most. The exact check (the calculations
+    module's) then runs on these alone: most policies with loans owe far less and are never loaded.
+    """
+    policy = Policy._meta.db_table
+    loan = PolicyLoan._meta.db_table
+    cash = CashValue._meta.db_table
+    among_sql = "AND l.policy_id = ANY(%(among)s)" if among is not None else ""
+    sql = f"""
+        SELECT l.policy_id
+        FROM {loan} l JOIN {policy} p ON p.id = l.policy_id
+        WHERE l.status = %(active)s AND p.status = ANY(%(live)s) {among_sql}
+        GROUP BY l.policy_id, p.effective_date
+        HAVING SUM(
+            l.outstanding_principal + l.accrued_interest + 0.01
+            + l.outstanding_principal * l.annual_rate
+              * GREATEST(%(day)s::date - COALESCE(l.interest_from, %(day)s::date), 0) / 365
+        ) >= %(ratio)s * (
+            SELECT MIN(c.amount) FROM {cash} c
+            WHERE c.policy_id = l.policy_id
+              AND c.policy_year <= EXTRACT(YEAR FROM %(day)s::date) - EXTRACT(YEAR FROM p.effective_date) + 1
+        )
+        ORDER BY l.policy_id
+    """  # noqa: S608 (table names are ours; values are parameters)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "active": LoanStatus.ACTIVE,
+                "live": list(LIVE_POLICY),
+                "among": among,
+                "day": day,
+                "ratio": Decimal(str(LOAN_RATIO_THRESHOLD)),
+            },
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def policies_near_cash_value(day: date, *, among: list[int] | None = None) -> dict[int, date]:
     """Live policies whose loans plus interest reach 90% of the cash value → earliest loan term end
     (all policies, or those `among` these ids)."""
     found: dict[int, date] = {}
-    loans_qs = PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, policy__status__in=LIVE_POLICY)
-    if among is not None:
-        loans_qs = loans_qs.filter(policy_id__in=among)
-    policy_ids = list(loans_qs.values_list("policy_id", flat=True).distinct().order_by("policy_id"))
+    if connection.vendor == "postgresql":
+        policy_ids = _loan_ratio_candidates(day, among)
+    else:
+        loans_qs = PolicyLoan.objects.filter(status=LoanStatus.ACTIVE, policy__status__in=LIVE_POLICY)
+        if among is not None:
+            loans_qs = loans_qs.filter(policy_id__in=among)
+        policy_ids = list(loans_qs.values_list("policy_id", flat=True).distinct().order_by("policy_id"))
     for start in range(0, len(policy_ids), BATCH):
         batch = policy_ids[start : start + BATCH]
         loans: dict[int, list] = {}

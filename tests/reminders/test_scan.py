@@ -147,6 +147,21 @@ def test_lapse_risk_when_loans_reach_90_percent_of_cash_value(owner):
     assert Reminder.objects.get(policy=near, kind="LAPSE_RISK").status == ReminderStatus.RESOLVED
 
 
+def test_lapse_risk_counts_interest_to_the_fen_and_the_current_years_cash_value(owner):
+    """Interest since `interest_from` counts (8,900.00 + 243.84 ≥ 9,000.00) and the cash value is
+    the current policy year's (a larger later year's does not hide the risk)."""
+    with_interest = PolicyFactory(holder=owner, cash_values__amount="10000.00")
+    LoanFactory(policy=with_interest, principal=Decimal("8900.00"), disbursed_on=DAY - timedelta(days=200))
+    # 8,900 × 5% × 200 / 365 = 243.84 → 9,143.84
+    short = PolicyFactory(holder=owner, cash_values__amount="10000.00")
+    LoanFactory(policy=short, principal=Decimal("8900.00"), disbursed_on=DAY - timedelta(days=10))
+    # 8,900 × 5% × 10 / 365 = 12.19 → 8,912.19 < 9,000
+    _scan()
+    assert list(Reminder.objects.filter(kind="LAPSE_RISK").values_list("policy_id", flat=True)) == [
+        with_interest.pk
+    ]
+
+
 def test_debit_authorization_issue_without_account_and_after_a_failed_debit(owner, account):
     no_account = PolicyFactory(holder=owner)
     PremiumFactory(policy=no_account, due_date=DAY + timedelta(days=20))
