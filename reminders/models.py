@@ -58,8 +58,15 @@ class Reminder(models.Model):
     policy = models.ForeignKey(
         "policies.Policy", on_delete=models.CASCADE, related_name="reminders", verbose_name=_("policy")
     )
+    # Copied from the policy (its holder and servicing agent, both constrained there) in the scan's
+    # INSERT … SELECT: no database constraint of their own, whose checks were a third of the time of
+    # a scan raising 200,000 reminders. Deletes still cascade and null through Django.
     customer = models.ForeignKey(
-        CustomerProfile, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("customer")
+        CustomerProfile,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("customer"),
+        db_constraint=False,
     )
     agent = models.ForeignKey(
         AgentProfile,
@@ -68,6 +75,7 @@ class Reminder(models.Model):
         blank=True,
         related_name="reminders",
         verbose_name=_("agent"),
+        db_constraint=False,
     )
     # The premium, loan or benefit the reminder is about (by kind), to check when it is resolved.
     subject_id = models.BigIntegerField(null=True, blank=True)

@@ -234,11 +234,10 @@ def _raise_grace_ending(rule, day, now, among=None) -> int:
 
 
 def _loan_ratio_candidates(day: date, among: list[int] | None) -> list[int]:
-    """Live policies whose loans might reach 90% of the cash value, by a bound the database can
-    check: what is owed at most (each loan's interest rounded up a fen) against the smallest cash
-    value of any policy year up to the current one at most. The exact check (the calculations
-    module's) then runs on these alone: most policies with loans owe far less and are never loaded.
-    """
+    """Live policies whose loans might reach 90% of the cash value, checked in the database with
+    what is owed at most (each loan's interest rounded up a fen) against the current year's cash
+    value. The exact check (the calculations module's) then runs on these alone: most policies
+    with loans owe far less and are never loaded."""
     policy = Policy._meta.db_table
     loan = PolicyLoan._meta.db_table
     cash = CashValue._meta.db_table
@@ -253,9 +252,12 @@ def _loan_ratio_candidates(day: date, among: list[int] | None) -> list[int]:
             + l.outstanding_principal * l.annual_rate
               * GREATEST(%(day)s::date - COALESCE(l.interest_from, %(day)s::date), 0) / 365
         ) >= %(ratio)s * (
-            SELECT MIN(c.amount) FROM {cash} c
+            -- The cash value of the current policy year (calculations.current_cash_value): the
+            -- latest year tabulated at or before it; none → no cash value, never near.
+            SELECT c.amount FROM {cash} c
             WHERE c.policy_id = l.policy_id
-              AND c.policy_year <= EXTRACT(YEAR FROM %(day)s::date) - EXTRACT(YEAR FROM p.effective_date) + 1
+              AND c.policy_year <= GREATEST(EXTRACT(YEAR FROM age(%(day)s::date, p.effective_date)), 0) + 1
+            ORDER BY c.policy_year DESC LIMIT 1
         )
         ORDER BY l.policy_id
     """  # noqa: S608 (table names are ours; values are parameters)

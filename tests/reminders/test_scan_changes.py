@@ -145,3 +145,41 @@ def test_a_bulk_job_beyond_the_limit_is_followed_by_a_whole_scan(book, monkeypat
         policy.save()
 
     assert reminder_scan(day=DAY, system_push=False).among is None
+
+
+@pytest.mark.parametrize(
+    ("effective", "day"),
+    [
+        (date(2024, 11, 21), DAY),  # the anniversary is today: year 3 starts
+        (date(2024, 11, 22), DAY),  # tomorrow: still year 2
+        (date(2024, 11, 20), DAY),
+        (date(2024, 2, 29), date(2027, 2, 28)),  # a leap-day policy the day before its anniversary
+        (date(2024, 2, 29), date(2027, 3, 1)),
+        (date(2027, 1, 1), DAY),  # not in force yet: year 1
+    ],
+)
+def test_the_databases_pick_of_policies_near_their_cash_value_misses_none(postgres, owner, effective, day):
+    """The database's candidates use the current policy year as the calculations module does: a
+    loan at exactly 90% of this year's cash value is found, whatever the next year's value."""
+    from policies.calculations import current_cash_value, current_policy_year
+    from policies.models import CashValue
+    from reminders.services.scan import _loan_ratio_candidates, policies_near_cash_value
+
+    policy = PolicyFactory(holder=owner, effective_date=effective, cash_values__amount="10000.00")
+    CashValue.objects.filter(policy=policy).delete()
+    CashValue.objects.bulk_create(
+        CashValue(policy=policy, policy_year=year, amount=year * 10_000) for year in range(1, 6)
+    )
+    year = current_policy_year(effective, day)
+    value = current_cash_value(policy, day, list(CashValue.objects.filter(policy=policy)))
+    assert value == year * 10_000
+    LoanFactory(
+        policy=policy,
+        principal=value * 9 / 10,
+        disbursed_on=day,
+        interest_from=day,
+        due_on=day + timedelta(days=182),
+    )
+
+    assert _loan_ratio_candidates(day, None) == [policy.pk]
+    assert list(policies_near_cash_value(day)) == [policy.pk]
