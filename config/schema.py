@@ -9,14 +9,19 @@ from strawberry.extensions import MaxTokensLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import Info
-from strawberry_django.optimizer import DjangoOptimizerExtension
 
 from accounts.graphql import schema as accounts_schema
 from chat.graphql import mutations as chat_mutations
 from chat.graphql import queries as chat_queries
 from chat.graphql import subscriptions as chat_subscriptions
 from core.graphql.executor import EventScopedExecutor
-from core.graphql.extensions import CachedParse, ErrorCodes, IntrospectionBySettings, QueryLimitsBySettings
+from core.graphql.extensions import (
+    CachedParse,
+    ErrorCodes,
+    FieldOptimizer,
+    IntrospectionBySettings,
+    QueryLimitsBySettings,
+)
 from core.graphql.glossary import describe_schema
 from core.graphql.nodes import pin_node_id_attrs
 from core.graphql.scalars import DecimalScalar, Rate, RateScalar
@@ -99,7 +104,7 @@ schema = strawberry.Schema(
         lambda: CachedParse(maxsize=256),
         # Validation results per (document, rules): the apps repeat the same documents.
         lambda: ValidationCache(maxsize=256),
-        DjangoOptimizerExtension,
+        FieldOptimizer,
     ],
 )
 

@@ -4,6 +4,8 @@ import gc
 import time
 from collections import deque
 
+from .metrics import GC_PAUSE_SECONDS
+
 # The default youngest-generation threshold (700) with the next ones collected every 10 of the one
 # below keeps each pass small: a pass walks only its generation and the younger ones, and the
 # start-up objects are frozen out of every pass.
@@ -20,8 +22,6 @@ def _on_collect(phase: str, info: dict) -> None:
     elif _started:
         seconds = time.perf_counter() - _started.pop()
         _pauses.append((info["generation"], seconds))
-        from .metrics import GC_PAUSE_SECONDS
-
         GC_PAUSE_SECONDS.labels(generation=str(info["generation"])).observe(seconds)
 
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, NotificationSettings, PushMessage, Reminder, ReminderRule
+from .models import Notification, NotificationSettings, PushMessage, Reminder, ReminderRule, ScanRun
 
 
 @admin.register(ReminderRule)
@@ -51,3 +51,21 @@ class NotificationSettingsAdmin(admin.ModelAdmin):
     list_display = ("user", "muted_kinds", "language")
     list_filter = ("language",)
     raw_id_fields = ("user",)
+
+
+@admin.register(ScanRun)
+class ScanRunAdmin(admin.ModelAdmin):
+    """What each reminder scan looked at and did; written by the scan only."""
+
+    list_display = ("day", "mode", "policies", "created", "resolved", "expired", "seconds", "finished_at")
+    list_filter = ("mode",)
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

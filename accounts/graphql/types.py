@@ -8,6 +8,7 @@ import strawberry_django
 from strawberry import relay
 
 from accounts import models, selectors
+from core.graphql.fields import model_type
 from core.masking import mask_phone
 
 if TYPE_CHECKING:
@@ -20,7 +21,7 @@ AppEnum = strawberry.enum(models.App, name="App")
 OtpPurposeEnum = strawberry.enum(models.OtpPurpose, name="OtpPurpose")
 
 
-@strawberry_django.type(models.CustomerProfile, name="Customer")
+@model_type(models.CustomerProfile, name="Customer")
 class CustomerType(relay.Node):
     name: str
     birth_date: date
@@ -44,7 +45,7 @@ class CustomerType(relay.Node):
         return selectors.customer_scope(queryset, viewer=info.context.viewer)
 
 
-@strawberry_django.type(models.AgentProfile, name="Agent")
+@model_type(models.AgentProfile, name="Agent")
 class AgentType(relay.Node):
     name: str
     agent_code: str
@@ -55,7 +56,7 @@ class AgentType(relay.Node):
         return selectors.agent_scope(queryset, viewer=info.context.viewer)
 
 
-@strawberry_django.type(models.User, name="Viewer")
+@model_type(models.User, name="Viewer")
 class ViewerType(relay.Node):
     display_name: str
 

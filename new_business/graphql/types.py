@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from accounts.models import Role
+from core.graphql.fields import model_type
 from core.graphql.permissions import has_role
 from core.masking import mask_name
 from core.speech import speakable
@@ -112,7 +113,7 @@ def _steps(info) -> Prefetch:
     return Prefetch("steps", queryset=models.ApplicationStep.objects.order_by("seq"), to_attr="step_rows")
 
 
-@strawberry_django.type(models.Application, name="Application")
+@model_type(models.Application, name="Application")
 class ApplicationType(relay.Node):
     number: str
     product: ProductType
@@ -195,7 +196,7 @@ class PolicyCallbackQuestionType:
     read_aloud_text: str
 
 
-@strawberry_django.type(models.PolicyCallback, name="PolicyCallback")
+@model_type(models.PolicyCallback, name="PolicyCallback")
 class PolicyCallbackType(relay.Node):
     due_at: datetime
     created_at: datetime

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from strawberry_django.relay import DjangoListConnection
 
 from accounts.models import Role
+from core.graphql.fields import model_type
 from core.graphql.permissions import has_role
 from core.masking import mask_id_number, mask_name, mask_phone
 from operations import models, selectors
@@ -45,7 +46,7 @@ class TaskCustomerType:
     language: LanguageEnum
 
 
-@strawberry_django.type(models.Task, name="Task")
+@model_type(models.Task, name="Task")
 class TaskType(relay.Node):
     priority: int
     due_at: datetime

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from accounts.graphql.types import CustomerType
 from accounts.models import CustomerProfile
+from core.graphql.fields import model_type
 from core.graphql.scalars import Rate
 from core.money import business_today
 from policies import models, selectors
@@ -41,7 +42,7 @@ def _viewer_customer_id(info: Info) -> int | None:
     return customer.pk if customer else None
 
 
-@strawberry_django.type(models.Product, name="Product")
+@model_type(models.Product, name="Product")
 class ProductType(relay.Node):
     code: str
 
@@ -54,7 +55,7 @@ class ProductType(relay.Node):
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
 
-@strawberry_django.type(models.BankAccount, name="BankAccount")
+@model_type(models.BankAccount, name="BankAccount")
 class BankAccountType(relay.Node):
     bank_name: str
     added_at: datetime
@@ -100,7 +101,7 @@ class LoanQuoteType:
     unpaid_premiums: Decimal
 
 
-@strawberry_django.type(models.ServicingRequest, name="ServicingRequest")
+@model_type(models.ServicingRequest, name="ServicingRequest")
 class ServicingRequestType(relay.Node):
     amount: Decimal | None
     submitted_at: datetime
@@ -134,7 +135,7 @@ class ServicingRequestType(relay.Node):
         return selectors.servicing_request_scope(queryset, viewer=info.context.viewer)
 
 
-@strawberry_django.type(models.PolicyLoan, name="PolicyLoan")
+@model_type(models.PolicyLoan, name="PolicyLoan")
 class LoanType(relay.Node):
     principal: Decimal
     outstanding_principal: Decimal
@@ -169,7 +170,7 @@ class LoanType(relay.Node):
         return selectors.loan_scope(queryset, viewer=info.context.viewer)
 
 
-@strawberry_django.type(models.Benefit, name="Benefit")
+@model_type(models.Benefit, name="Benefit")
 class BenefitType(relay.Node):
     amount: Decimal = strawberry_django.field(description="What is paid out, after `loanOffset`.")
     loan_offset: Decimal = strawberry_django.field(
@@ -225,7 +226,7 @@ def _rows(policy, attr: str, prefetch) -> list:
     return getattr(policy, attr)
 
 
-@strawberry_django.type(models.Policy, name="Policy")
+@model_type(models.Policy, name="Policy")
 class PolicyType(relay.Node):
     number: str
     product: ProductType
@@ -347,7 +348,7 @@ class RepaymentQuoteType:
 RepaymentStatusEnum = strawberry.enum(models.RepaymentStatus, name="RepaymentStatus")
 
 
-@strawberry_django.type(models.Repayment, name="RepaymentRecord")
+@model_type(models.Repayment, name="RepaymentRecord")
 class RepaymentRecordType(relay.Node):
     total: Decimal
     paid_on: date
@@ -362,7 +363,7 @@ class RepaymentRecordType(relay.Node):
         return queryset.filter(customer_id=customer_id) if customer_id else queryset.none()
 
 
-@strawberry_django.type(CustomerProfile, name="AgentCustomer")
+@model_type(CustomerProfile, name="AgentCustomer")
 class AgentCustomerType(relay.Node):
     """A customer as their servicing agent sees them: contact data masked, only the agent's policies."""
 

@@ -6,6 +6,7 @@ import strawberry
 import strawberry_django
 from strawberry import relay
 
+from core.graphql.fields import model_type
 from core.speech import speakable
 from reminders import models, selectors
 
@@ -17,9 +18,7 @@ PushSkipReasonEnum = strawberry.enum(
 )
 
 
-@strawberry_django.type(
-    models.Notification, name="Notification", description="A message in the customer's inbox."
-)
+@model_type(models.Notification, name="Notification", description="A message in the customer's inbox.")
 class NotificationType(relay.Node):
     title: str
     body: str
@@ -52,7 +51,7 @@ ReminderKindEnum = strawberry.enum(models.ReminderKind, name="ReminderKind")
 ReminderStatusEnum = strawberry.enum(models.ReminderStatus, name="ReminderStatus")
 
 
-@strawberry_django.type(models.Reminder, name="Reminder")
+@model_type(models.Reminder, name="Reminder")
 class ReminderType(relay.Node):
     stage: int
     due_date: date

@@ -76,8 +76,9 @@ def test_a_policy_list_reads_loans_once_and_ids_without_re_reading_annotations(g
     only NodeID-annotated types; ours are keyed by pk)."""
     from unittest import mock
 
-    from policies.models import PolicyLoan
     from strawberry.relay import types as relay_types
+
+    from policies.models import PolicyLoan
 
     gql.login("13800000011")
     for _ in range(3):
