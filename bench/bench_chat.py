@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import manage, percentile, production_env, server, vacuum
+from bench.harness import gc_pauses, manage, pause_summary, percentile, production_env, server, vacuum
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "2000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
@@ -176,10 +176,12 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
     await send_at_rate(RATE, "warmup")
     await delivered(RATE)
     latencies.clear()
+    gc_pauses(port_a), gc_pauses(port_b)  # from here on: the collector's pauses under the load
 
     total = RATE * SECONDS
     achieved = await send_at_rate(total, "bench")
     await delivered(total)
+    pauses_a, pauses_b = gc_pauses(port_a), gc_pauses(port_b)
     for task in [*tasks, *readers]:
         task.cancel()
     lost = total - len(latencies)
@@ -187,13 +189,20 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
         f"sent {total} at {achieved:.0f} msg/s through B ({len(staff)} staff sockets, {len(errors)} errors); "
         f"delivered {len(latencies)} on A, lost {lost}"
     )
-    if latencies:
-        print(
-            f"delivery p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
-            f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms (goal p99 <= 50 ms, nothing lost)"
-        )
+    print(f"process A (subscribers) {pause_summary(pauses_a)}")
+    print(f"process B (senders) {pause_summary(pauses_b)}")
     if errors:
         print("first error:", errors[0])
+    if latencies:
+        worst_pause = max(
+            (percentile([seconds * 1000 for _, seconds in p], 99) for p in (pauses_a, pauses_b) if p),
+            default=0,
+        )
+        print(
+            f"delivery p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
+            f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms (goal p99 <= 50 ms, nothing lost); "
+            f"gc pause p99 {worst_pause:.2f} ms (goal <= 10)"
+        )
 
 
 def main() -> None:

@@ -181,9 +181,13 @@ def pause_summary(pauses: list[tuple[int, float]]) -> str:
     if not pauses:
         return "gc pauses: none"
     ms = [seconds * 1000 for _, seconds in pauses]
-    by_generation = {g: sum(1 for gen, _ in pauses if gen == g) for g in (0, 1, 2)}
+    generations = ", ".join(
+        f"gen{g} {len(taken)} max {max(taken) * 1000:.1f} ms"
+        for g in (0, 1, 2)
+        if (taken := [seconds for gen, seconds in pauses if gen == g])
+    )
     return (
-        f"gc pauses: n={len(ms)} (gen0 {by_generation[0]}, gen1 {by_generation[1]}, gen2 {by_generation[2]}) "
+        f"gc pauses: n={len(ms)} ({generations}) "
         f"p50={percentile(ms, 50):.2f} ms p99={percentile(ms, 99):.2f} ms max={max(ms):.2f} ms"
     )
 
