@@ -22,7 +22,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import gc_pauses, manage, pause_summary, percentile, production_env, server, vacuum
+from bench.harness import (
+    gc_pauses,
+    manage,
+    pause_summary,
+    percentile,
+    production_env,
+    rss_bytes,
+    server,
+    vacuum,
+)
 
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "2000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
@@ -120,10 +129,15 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
                 latencies.append((time.perf_counter() - sent_at[message["body"]]) * 1000)
 
     started = time.perf_counter()
+    rss_before = rss_bytes(port_a)
     tasks = [asyncio.create_task(subscriber(t, g)) for t, g in zip(customer_tokens, gids, strict=True)]
     await asyncio.wait_for(ready.wait(), timeout=300)
     await asyncio.sleep(2)  # the last subscriptions finish their (empty) replay
-    print(f"{subscribed} subscribers on process A in {time.perf_counter() - started:.1f} s")
+    per_socket = (rss_bytes(port_a) - rss_before) / len(customer_tokens)
+    print(
+        f"{subscribed} subscribers on process A in {time.perf_counter() - started:.1f} s; "
+        f"{per_socket / 1024:.0f} KB of resident memory per subscribed socket (goal <= 50 KB)"
+    )
 
     staff = [await _connect(port_b, token) for token in staff_tokens]
     # The load generator must not pause to collect garbage while it timestamps: its own 2,000
@@ -201,7 +215,7 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
         print(
             f"delivery p50 {percentile(latencies, 50):.1f} ms, p90 {percentile(latencies, 90):.1f} ms, "
             f"p99 {percentile(latencies, 99):.1f} ms, max {max(latencies):.1f} ms (goal p99 <= 50 ms, nothing lost); "
-            f"gc pause p99 {worst_pause:.2f} ms (goal <= 10)"
+            f"gc pause p99 {worst_pause:.2f} ms (goal <= 10); {per_socket / 1024:.0f} KB per socket (goal <= 50)"
         )
 
 

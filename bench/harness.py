@@ -48,6 +48,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+PROCESSES: dict[int, subprocess.Popen] = {}
+
+
+def rss_bytes(port: int) -> int:
+    """Resident memory of the server process listening on `port` (started by `server`, one worker)."""
+    with open(f"/proc/{PROCESSES[port].pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmRSS")
+
+
 @contextmanager
 def server(workers: int = 1):
     port = _free_port()
@@ -80,8 +92,10 @@ def server(workers: int = 1):
                 time.sleep(0.2)
         else:
             raise RuntimeError("server did not start")
+        PROCESSES[port] = process
         yield port
     finally:
+        PROCESSES.pop(port, None)
         process.terminate()
         try:
             process.wait(timeout=15)
