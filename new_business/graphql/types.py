@@ -127,13 +127,9 @@ class ApplicationType(relay.Node):
     issued_at: datetime | None
     decision_note: str
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> ApplicationStatusEnum:
-        return models.ApplicationStatus(self.status)
+    status: ApplicationStatusEnum
 
-    @strawberry_django.field(only=["frequency"])
-    def frequency(self) -> FrequencyEnum:
-        return Frequency(self.frequency)
+    frequency: FrequencyEnum
 
     @strawberry_django.field(
         only=["customer__name"], select_related=["customer"], description="Masked (the surname only)."

@@ -57,17 +57,11 @@ class TaskType(relay.Node):
     attempts: int
     qa_score: int | None
 
-    @strawberry_django.field(only=["kind"])
-    def kind(self) -> TaskKindEnum:
-        return models.TaskKind(self.kind)
+    kind: TaskKindEnum
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> TaskStatusEnum:
-        return models.TaskStatus(self.status)
+    status: TaskStatusEnum
 
-    @strawberry_django.field(only=["skill"])
-    def skill(self) -> SkillEnum:
-        return models.Skill(self.skill)
+    skill: SkillEnum
 
     @strawberry_django.field(only=["outcome"])
     def outcome(self) -> TaskOutcomeEnum | None:
@@ -98,9 +92,7 @@ class TaskType(relay.Node):
             language=models.Language(self.language),
         )
 
-    @strawberry_django.field(only=["subject_type"])
-    def subject_type(self) -> SubjectTypeEnum:
-        return models.SubjectType(self.subject_type)
+    subject_type: SubjectTypeEnum
 
     @strawberry_django.field(only=["subject_type", "subject_id"])
     def subject_id(self) -> relay.GlobalID:

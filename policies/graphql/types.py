@@ -46,9 +46,7 @@ def _viewer_customer_id(info: Info) -> int | None:
 class ProductType(relay.Node):
     code: str
 
-    @strawberry_django.field(only=["kind"])
-    def kind(self) -> ProductKindEnum:
-        return models.ProductKind(self.kind)
+    kind: ProductKindEnum
 
     @strawberry_django.field(only=["name_zh", "name_en"], description="In the client's language.")
     def name(self) -> str:
@@ -108,13 +106,9 @@ class ServicingRequestType(relay.Node):
     decided_at: datetime | None
     completed_at: datetime | None
 
-    @strawberry_django.field(only=["type"])
-    def type(self) -> RequestTypeEnum:
-        return models.RequestType(self.type)
+    type: RequestTypeEnum
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> RequestStatusEnum:
-        return models.RequestStatus(self.status)
+    status: RequestStatusEnum
 
     @strawberry_django.field(only=["reasons"], description="Why it was routed or refused, translated.")
     def reasons(self) -> list[str]:
@@ -144,9 +138,7 @@ class LoanType(relay.Node):
     disbursed_on: date | None
     due_on: date | None
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> LoanStatusEnum:
-        return models.LoanStatus(self.status)
+    status: LoanStatusEnum
 
     @strawberry_django.field(
         only=["outstanding_principal", "accrued_interest", "annual_rate", "interest_from", "status"],
@@ -180,13 +172,9 @@ class BenefitType(relay.Node):
     claimed_at: datetime | None
     paid_at: datetime | None
 
-    @strawberry_django.field(only=["kind"])
-    def kind(self) -> BenefitKindEnum:
-        return models.BenefitKind(self.kind)
+    kind: BenefitKindEnum
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> BenefitStatusEnum:
-        return models.BenefitStatus(self.status)
+    status: BenefitStatusEnum
 
     @strawberry_django.field(only=["policy__number"], select_related=["policy"])
     def policy_number(self) -> str:
@@ -239,9 +227,7 @@ class PolicyType(relay.Node):
     sum_assured: Decimal
     servicing_requests: list[ServicingRequestType]
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> PolicyStatusEnum:
-        return models.PolicyStatus(self.status)
+    status: PolicyStatusEnum
 
     # The policy's own rows, visible wherever the policy is (the policy's scope decided that): read
     # once, without re-applying the loan and benefit scopes' subqueries per page.
@@ -255,9 +241,7 @@ class PolicyType(relay.Node):
     def benefits(self) -> list[BenefitType]:
         return _rows(self, "benefit_rows", _policy_benefits)
 
-    @strawberry_django.field(only=["frequency"])
-    def frequency(self) -> FrequencyEnum:
-        return models.Frequency(self.frequency)
+    frequency: FrequencyEnum
 
     @strawberry_django.field(
         only=["effective_date"], prefetch_related=[_cash_values], description="Cash value today."

@@ -61,13 +61,9 @@ class ReminderType(relay.Node):
     read_at: datetime | None
     resolved_at: datetime | None
 
-    @strawberry_django.field(only=["kind"])
-    def kind(self) -> ReminderKindEnum:
-        return models.ReminderKind(self.kind)
+    kind: ReminderKindEnum
 
-    @strawberry_django.field(only=["status"])
-    def status(self) -> ReminderStatusEnum:
-        return models.ReminderStatus(self.status)
+    status: ReminderStatusEnum
 
     @strawberry_django.field(
         only=["pushed_by_id", "pushed_at"], description="Pushed by the system, not the agent."
