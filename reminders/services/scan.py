@@ -2,8 +2,13 @@
 
 Set-based: each kind and stage is one INSERT … SELECT that skips existing rows (the unique
 policy/kind/due date/stage constraint makes a second run a no-op), and resolution is one UPDATE
-per kind. Only the loan-to-cash-value check walks loans in Python, batch by batch, because its
-interest and policy-year arithmetic is the calculations module's.
+per kind. The loan-to-cash-value check lets the database pick the policies that might be near
+(a bound it can check), then does the exact interest and policy-year arithmetic of the
+calculations module in Python on those alone.
+
+The day's first scan reads the whole book. A later scan of the same day (a retry, a re-run) reads
+only the policies whose rows changed since the last one: PostgreSQL triggers note them in
+`ScanChange` (reminders.triggers); every scan is recorded as a `ScanRun`. Scans take turns.
 """
 
 import logging
@@ -414,6 +419,17 @@ def reminder_rules() -> dict[str, ReminderRule]:
 MOST_CHANGES = 50_000
 
 
+# Two scans at once (a retry beside a slow run, a manual run beside the schedule) would each read
+# the whole book: the second waits for the first, then finds its day scanned and reads the changes.
+SCAN_LOCK = 0x5245_4D49_4E44  # "REMIND"
+
+
+def _take_turn() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCAN_LOCK])
+
+
 def _changes_to_scan(day: date) -> list[int] | None:
     """Take the noted changes: the policies to look at, or None for the whole book (the day's first
     scan, a change that concerns every policy, too many changes, or no triggers to note them).
@@ -443,6 +459,7 @@ def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResul
     rules = reminder_rules()
     result = ScanResult()
     with transaction.atomic():
+        _take_turn()
         among = _changes_to_scan(day)
         result.among = among
         near = policies_near_cash_value(day, among=among) if ReminderKind.LAPSE_RISK in rules else {}
@@ -481,7 +498,7 @@ def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResul
             resolved=sum(result.resolved.values()),
             expired=result.expired,
             seconds=Decimal(f"{time.perf_counter() - started:.3f}"),
-            finished_at=now,
+            finished_at=timezone.now(),
         )
     if system_push:
         from .push import reminders_push_unpushed_last_stages

@@ -183,3 +183,45 @@ def test_the_databases_pick_of_policies_near_their_cash_value_misses_none(postgr
 
     assert _loan_ratio_candidates(day, None) == [policy.pk]
     assert list(policies_near_cash_value(day)) == [policy.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scans_take_turns(book):
+    """A scan started while another holds the turn waits for it (then reads only the changes)."""
+    import threading
+
+    from django.db import connections
+
+    from reminders.services.scan import SCAN_LOCK
+
+    holder = connections.create_connection("default")
+    holder.connect()
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [SCAN_LOCK])
+    results = []
+
+    def scan():
+        try:
+            results.append(reminder_scan(day=DAY, system_push=False))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=scan)
+    thread.start()
+    try:
+        waiting = 0
+        with holder.cursor() as cursor:
+            while not waiting and thread.is_alive():  # until the scan waits on the advisory lock
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND wait_event = 'advisory' AND datname = current_database()"
+                )
+                (waiting,) = cursor.fetchone()
+        assert waiting and not results and not ScanRun.objects.exists()
+    finally:
+        with holder.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [SCAN_LOCK])
+        holder.close()
+    thread.join()
+
+    assert results[0].among is None and ScanRun.objects.count() == 1
