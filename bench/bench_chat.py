@@ -23,6 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import (
+    Client,
     gc_pauses,
     manage,
     pause_summary,
@@ -37,6 +38,9 @@ SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "2000"))
 RATE = int(os.environ.get("BENCH_RATE", "200"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 STAFF = int(os.environ.get("BENCH_STAFF", "20"))
+# BENCH_TRACE_MEMORY=1: process A traces its allocations while the subscribers connect and the
+# lines holding most per socket are printed (slower; for finding what a socket costs, not figures).
+TRACE_MEMORY = os.environ.get("BENCH_TRACE_MEMORY") == "1"
 SUBSCRIPTION = "subscription($id: ID!, $a: Int!) { chatEvents(conversationId: $id, afterSeq: $a) { type message { seq body } } }"
 SEND = (
     "mutation($i: SendChatMessageInput!) { sendChatMessage(input: $i) { message { seq } errors { code } } }"
@@ -129,11 +133,19 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
                 latencies.append((time.perf_counter() - sent_at[message["body"]]) * 1000)
 
     started = time.perf_counter()
+    if TRACE_MEMORY:
+        Client(port_a).request("GET", "/bench/memory-growth.json?mark=1")
     rss_before = rss_bytes(port_a)
     tasks = [asyncio.create_task(subscriber(t, g)) for t, g in zip(customer_tokens, gids, strict=True)]
     await asyncio.wait_for(ready.wait(), timeout=300)
     await asyncio.sleep(2)  # the last subscriptions finish their (empty) replay
     per_socket = (rss_bytes(port_a) - rss_before) / len(customer_tokens)
+    if TRACE_MEMORY:
+        _, growth = Client(port_a).request("GET", "/bench/memory-growth.json")
+        for where, size, count in growth["top"]:
+            print(
+                f"  {size / len(customer_tokens):8.0f} B/socket {count / len(customer_tokens):7.1f} blocks/socket  {where}"
+            )
     print(
         f"{subscribed} subscribers on process A in {time.perf_counter() - started:.1f} s; "
         f"{per_socket / 1024:.0f} KB of resident memory per subscribed socket (goal <= 50 KB)"

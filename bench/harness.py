@@ -61,7 +61,7 @@ def rss_bytes(port: int) -> int:
 
 
 @contextmanager
-def server(workers: int = 1):
+def server(workers: int = 1, **env: str):
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -76,11 +76,13 @@ def server(workers: int = 1):
             "--workers",
             str(workers),
             "--no-access-log",
+            "--ws-per-message-deflate",  # as deploy/Procfile: no compression state per socket
+            "false",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env=production_env(),
+        env=production_env(**env),
     )
     try:
         deadline = time.monotonic() + 60

@@ -96,3 +96,21 @@ def gc_pauses(request):
     from core.runtime import pauses
 
     return JsonResponse({"pauses": pauses(reset=True)})
+
+
+def memory_growth(request):
+    """Where this process's memory grew: `?mark=1` starts tracing allocations (only those from then
+    on are traced, so the snapshot stays small); the next call returns the 30 source lines holding
+    most of what was allocated since and is still alive, and stops tracing."""
+    import tracemalloc
+
+    if request.GET.get("mark"):
+        tracemalloc.stop()
+        tracemalloc.start(1)
+        return JsonResponse({"marked": True})
+    if not tracemalloc.is_tracing():
+        return JsonResponse({"error": "mark first"}, status=400)
+    snapshot = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    top = snapshot.statistics("lineno")[:30]
+    return JsonResponse({"top": [[str(stat.traceback[0]), stat.size, stat.count] for stat in top]})
