@@ -6,6 +6,9 @@ bulk update of a million premiums costs one statement, not a million). A change 
 policy's reminders (a product, a reminder rule, reminders truncated) adds a row without a policy.
 The scan consumes the rows (reminders.services.scan). Elsewhere (SQLite) nothing is installed and
 every scan looks at the whole book.
+
+Migration 0009 installs what this module says when it runs: change the triggers through a new
+migration that drops and installs them again, never by editing this text alone.
 """
 
 ALL = ("ins", "upd", "del")
