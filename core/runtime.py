@@ -42,7 +42,7 @@ def pauses(*, reset: bool = False) -> list[tuple[int, float]]:
 def tune_collector() -> None:
     """Freeze start-up objects and record the collector's pauses, in Celery workers and ASGI servers.
 
-    What start-up loaded (modules, classes, the schema: about a million objects) lives as long as
+    What start-up loaded (modules, classes, the schema: some 200,000 objects) lives as long as
     the process; frozen, no pass walks it again. What remains is kept small by allocating less per
     request and per socket rather than by collecting less often: a higher youngest-generation
     threshold (once 50,000) made every pass longer and promoted objects still in flight, whose
