@@ -27,7 +27,7 @@ def my_policies_json(request):
     policies = (
         Policy.objects.filter(holder=user.customer)
         .select_related("product", "renewal_account")
-        .prefetch_related(*selectors.policy_prefetches(), "benefits")
+        .prefetch_related(*selectors.policy_prefetches())
         .order_by("effective_date", "pk")[:20]
     )
     rows = []
@@ -37,7 +37,7 @@ def my_policies_json(request):
             on=today,
             customer_id=user.customer.pk,
             cash_values=p.cash_value_rows,
-            loans=p.live_loans,
+            loans=p.loan_rows,
             premiums=p.unpaid_premiums,
             has_open_loan_request=bool(p.open_loan_requests),
         )
@@ -80,11 +80,11 @@ def my_policies_json(request):
                         "interest": _d(loan_interest(loan, today)),
                         "status": loan.status,
                     }
-                    for loan in p.live_loans
+                    for loan in p.loan_rows
                 ],
                 "benefits": [
                     {"id": b.pk, "kind": b.kind, "amount": _d(b.amount), "status": b.status}
-                    for b in p.benefits.all()
+                    for b in p.benefit_rows
                 ],
             }
         )

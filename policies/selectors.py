@@ -27,8 +27,6 @@ from .models import (
     ServicingRequest,
 )
 
-LIVE_LOAN = (LoanStatus.ACTIVE, LoanStatus.DISBURSING)
-
 
 def _customer_id(viewer: User | None) -> int | None:
     customer = getattr(viewer, "customer", None) if viewer is not None else None
@@ -129,10 +127,6 @@ def policy_benefits_prefetch() -> Prefetch:
     return Prefetch("benefits", queryset=Benefit.objects.order_by("pk"), to_attr="benefit_rows")
 
 
-def live_loans_prefetch() -> Prefetch:
-    return Prefetch("loans", queryset=PolicyLoan.objects.filter(status__in=LIVE_LOAN), to_attr="live_loans")
-
-
 # A policy sold here stores its whole premium schedule (a 20-year monthly policy: 240 rows); a list
 # needs only the unpaid ones up to a year ahead: the next premium (never further away than one
 # instalment, a year at most) and the arrears a loan quote subtracts.
@@ -162,9 +156,11 @@ def cash_values_prefetch() -> Prefetch:
 
 
 def policy_prefetches() -> list[Prefetch]:
-    """What a policy list needs to quote loans and show next premiums without a query per policy."""
+    """What a policy list needs to list loans and benefits, quote loans and show next premiums
+    without a query per policy (what `Policy`'s GraphQL fields prefetch)."""
     return [
-        live_loans_prefetch(),
+        policy_loans_prefetch(),
+        policy_benefits_prefetch(),
         unpaid_premiums_prefetch(),
         open_loan_requests_prefetch(),
         cash_values_prefetch(),

@@ -26,24 +26,23 @@ def nodes_in_scope(
     return results
 
 
-def pin_node_id_attrs(schema) -> int:
+def pin_node_id_attrs(schema) -> None:
     """Remember, once, which attribute holds each Node type's id.
 
     strawberry's `Node.resolve_id_attr` caches its answer only when a field is annotated `NodeID`;
     strawberry-django's model types have none (their id is the primary key), so the lookup fails,
     strawberry-django falls back to "pk", nothing is cached, and every `id` in every response
-    re-evaluated all of the type's annotations (3% of a policy list's CPU). Returns how many types
-    were pinned.
+    re-evaluated all of the type's annotations (3% of a policy list's CPU).
     """
     from strawberry import relay
     from strawberry.relay.exceptions import NodeIDAnnotationError
     from strawberry.types.base import StrawberryObjectDefinition
 
-    pinned = 0
-    for definition in schema.schema_converter.type_map.values():
-        origin = getattr(getattr(definition, "definition", None), "origin", None)
+    for graphql_type in schema.schema_converter.type_map.values():
+        definition = getattr(graphql_type, "definition", None)
+        origin = getattr(definition, "origin", None)
         if (
-            isinstance(getattr(definition, "definition", None), StrawberryObjectDefinition)
+            isinstance(definition, StrawberryObjectDefinition)
             and isinstance(origin, type)
             and issubclass(origin, relay.Node)
             and origin is not relay.Node
@@ -53,5 +52,3 @@ def pin_node_id_attrs(schema) -> int:
                 origin._id_attr = origin.resolve_id_attr()
             except NodeIDAnnotationError:  # a hand-made type resolving its ids itself
                 continue
-            pinned += 1
-    return pinned

@@ -449,6 +449,26 @@ def _changes_to_scan(day: date) -> list[int] | None:
     return sorted(changed)
 
 
+def _scan_policies(rules: dict, day: date, now, among: list[int] | None, result: ScanResult) -> None:
+    """Raise, resolve and expire the reminders of the whole book (`among` None) or of `among`."""
+    near = policies_near_cash_value(day, among=among) if ReminderKind.LAPSE_RISK in rules else {}
+    raisers = {
+        ReminderKind.RENEWAL_PREMIUM_DUE: lambda r: _raise_premiums_due(r, day, now, among),
+        ReminderKind.LOAN_REPAYMENT_DUE: lambda r: _raise_loans_due(r, day, now, among),
+        ReminderKind.MATURITY_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.MATURITY, among),
+        ReminderKind.SURVIVAL_BENEFIT: lambda r: _raise_benefits(r, day, now, BenefitKind.SURVIVAL, among),
+        ReminderKind.LAPSE_RISK: lambda r: (
+            _raise_grace_ending(r, day, now, among) + _raise_loan_ratio(r, day, now, near)
+        ),
+        ReminderKind.DEBIT_AUTHORIZATION_ISSUE: lambda r: _raise_debit_issues(r, day, now, among),
+    }
+    for kind, rule in rules.items():
+        result.created[str(kind)] = raisers[kind](rule)
+        logger.info("reminder_scan %s: %s raised %s", day, kind, result.created[str(kind)])
+    result.resolved = _resolve(day, now, near, among=among)
+    result.expired = _expire_superseded(now, among)
+
+
 def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResult:
     """Raise, resolve and expire reminders for business day `day`; push unpushed last stages.
 
@@ -460,29 +480,9 @@ def reminder_scan(*, day: date, now=None, system_push: bool = True) -> ScanResul
     result = ScanResult()
     with transaction.atomic():
         _take_turn()
-        among = _changes_to_scan(day)
-        result.among = among
-        near = policies_near_cash_value(day, among=among) if ReminderKind.LAPSE_RISK in rules else {}
-        raisers = {
-            ReminderKind.RENEWAL_PREMIUM_DUE: lambda r: _raise_premiums_due(r, day, now, among),
-            ReminderKind.LOAN_REPAYMENT_DUE: lambda r: _raise_loans_due(r, day, now, among),
-            ReminderKind.MATURITY_BENEFIT: lambda r: _raise_benefits(
-                r, day, now, BenefitKind.MATURITY, among
-            ),
-            ReminderKind.SURVIVAL_BENEFIT: lambda r: _raise_benefits(
-                r, day, now, BenefitKind.SURVIVAL, among
-            ),
-            ReminderKind.LAPSE_RISK: lambda r: (
-                _raise_grace_ending(r, day, now, among) + _raise_loan_ratio(r, day, now, near)
-            ),
-            ReminderKind.DEBIT_AUTHORIZATION_ISSUE: lambda r: _raise_debit_issues(r, day, now, among),
-        }
-        if among is None or among:
-            for kind, rule in rules.items():
-                result.created[str(kind)] = raisers[kind](rule)
-                logger.info("reminder_scan %s: %s raised %s", day, kind, result.created[str(kind)])
-            result.resolved = _resolve(day, now, near, among=among)
-            result.expired = _expire_superseded(now, among)
+        result.among = among = _changes_to_scan(day)
+        if among is None or among:  # a re-run with nothing changed has nothing to read
+            _scan_policies(rules, day, now, among, result)
         logger.info(
             "reminder_scan %s (%s): resolved %s, expired %s",
             day,
