@@ -78,6 +78,8 @@ def server(workers: int = 1, **env: str):
             "--no-access-log",
             "--ws-per-message-deflate",  # as deploy/Procfile: no compression state per socket
             "false",
+            "--ws",  # as deploy/Procfile; BENCH_WS to compare another of uvicorn's implementations
+            os.environ.get("BENCH_WS", "websockets-sansio"),
             "--log-level",
             "warning",
         ],

@@ -42,4 +42,7 @@ threading.Thread(target=warm, name="sentiment-warm", daemon=True).start()
 
 # Everything loaded so far lives as long as the process: out of the collector's passes, which
 # otherwise pause every open websocket meanwhile (see core.runtime).
-tune_collector()
+from django.conf import settings  # noqa: E402
+
+if settings.TUNE_COLLECTOR:
+    tune_collector()

@@ -15,10 +15,13 @@ app.autodiscover_tasks()
 @worker_init.connect  # the worker's own process (solo and thread pools run tasks there)
 @worker_process_init.connect  # each prefork child
 def _tune_worker_process(**_kwargs) -> None:
+    from django.conf import settings
+
     from core.observability import tracing_init
     from core.runtime import tune_collector
 
-    tune_collector()
+    if settings.TUNE_COLLECTOR:
+        tune_collector()
     tracing_init(service="nuanxin-worker")
 
 

@@ -33,7 +33,17 @@ class AsgiServer:
     def start(self) -> None:
         self.process = subprocess.Popen(
             frozen_command(
-                "uvicorn", "config.asgi:application", "--port", str(self.port), "--log-level", "warning"
+                "uvicorn",
+                "config.asgi:application",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                # The websocket implementation production runs (deploy/Procfile).
+                "--ws",
+                "websockets-sansio",
+                "--ws-per-message-deflate",
+                "false",
             ),
             cwd=ROOT,
             env=self.environment,

@@ -255,6 +255,10 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # /metrics answers loopback clients, and others that present this bearer token (off when empty).
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+# Servers and workers freeze what start-up loaded and time the collector's passes (core.runtime).
+# Off in the test process, which only imports the ASGI application: freezing there, and a Python
+# callback on every pass of a suite that runs threads, event loops and browsers, tune nothing.
+TUNE_COLLECTOR = env_bool("TUNE_COLLECTOR", True)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

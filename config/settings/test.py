@@ -32,5 +32,7 @@ if not FIELD_ENCRYPTION_KEYS:  # noqa: F405 - a stable key derived from SECRET_K
         base64.urlsafe_b64encode(hashlib.sha256(f"dev-field-key:{SECRET_KEY}".encode()).digest()).decode()  # noqa: F405
     ]
 
+TUNE_COLLECTOR = False  # see base; tests/core/test_runtime.py switches it on where it is tested
+
 # Survey sampling is reproducible in tests.
 SURVEY_SAMPLING_SEED = "nuanxin-tests"

@@ -18,7 +18,14 @@ def restored_collector():
     gc.unfreeze()
 
 
-def test_a_celery_worker_process_freezes_start_up_and_times_its_pauses(restored_collector):
+def test_the_test_process_leaves_its_collector_alone():
+    import config.asgi  # noqa: F401  (imported by the websocket tests too)
+
+    assert runtime._on_collect not in gc.callbacks
+
+
+def test_a_celery_worker_process_freezes_start_up_and_times_its_pauses(restored_collector, settings):
+    settings.TUNE_COLLECTOR = True
     import config.celery_app  # noqa: F401  (connects the signal handlers)
 
     gc.set_threshold(50_000, 10, 10)
@@ -30,7 +37,8 @@ def test_a_celery_worker_process_freezes_start_up_and_times_its_pauses(restored_
     assert runtime._on_collect in gc.callbacks
 
 
-def test_the_asgi_process_tunes_its_collector(restored_collector):
+def test_the_asgi_process_tunes_its_collector(restored_collector, settings):
+    settings.TUNE_COLLECTOR = True
     import importlib
 
     import config.asgi
