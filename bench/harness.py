@@ -97,6 +97,11 @@ def server(workers: int = 1, **env: str):
         else:
             raise RuntimeError("server did not start")
         PROCESSES[port] = process
+        # What the servers load beside their start (the sentiment models, tens of MB) loaded first:
+        # figures measure requests and sockets, not start-up. A fresh connection a worker, most
+        # likely each landing on another.
+        for _ in range(workers):
+            Client(port).request("GET", "/bench/warm.json")
         yield port
     finally:
         PROCESSES.pop(port, None)

@@ -114,3 +114,14 @@ def memory_growth(request):
     tracemalloc.stop()
     top = snapshot.statistics("lineno")[:30]
     return JsonResponse({"top": [[str(stat.traceback[0]), stat.size, stat.count] for stat in top]})
+
+
+def warm(request):
+    """Answers once what the server loads beside its start (the sentiment models) is loaded, so a
+    bench measures requests and sockets, not start-up (config.asgi)."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name == "sentiment-warm":
+            thread.join(timeout=120)
+    return JsonResponse({"warm": True})

@@ -25,8 +25,9 @@ urlpatterns = [
 
 if settings.BENCH_VIEWS:
     # Only for bench/: a plain Django view to compare GraphQL against.
-    from bench.views import gc_pauses, memory_growth, my_policies_json
+    from bench.views import gc_pauses, memory_growth, my_policies_json, warm
 
     urlpatterns.append(path("bench/my-policies.json", my_policies_json))
     urlpatterns.append(path("bench/gc-pauses.json", gc_pauses))
     urlpatterns.append(path("bench/memory-growth.json", memory_growth))
+    urlpatterns.append(path("bench/warm.json", warm))
