@@ -303,6 +303,11 @@ GRAPHQL_PERSISTED_ONLY = env_bool("GRAPHQL_PERSISTED_ONLY", False)
 GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "30000"))
 GRAPHQL_MAX_TOKENS = 2000
 GRAPHQL_MAX_QUERY_BYTES = 20_000
+# Per websocket: queries and mutations running at once (one more waits for a slot, and the socket is
+# not read meanwhile: the client's sends slow down instead of being refused), and live subscriptions
+# (an app holds a handful; past the limit a new one is refused with LIMIT_EXCEEDED).
+GRAPHQL_WS_IN_FLIGHT = int(os.environ.get("GRAPHQL_WS_IN_FLIGHT", "256"))
+GRAPHQL_WS_SUBSCRIPTIONS = int(os.environ.get("GRAPHQL_WS_SUBSCRIPTIONS", "20"))
 GRAPHQL_IDE = False
 GRAPHQL_INTROSPECTION = False
 # "Did you mean ...?" hints leak the schema; on only for development.

@@ -46,6 +46,26 @@ def _socket_closed(user_id: int) -> None:
 class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
     graphql_transport_ws_handler_class = ThreadedOperationsHandler
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Bounded: while the handler waits for an operation slot (ws_handler), the next frame waits
+        # here and uvicorn stops reading the connection, instead of frames piling up in memory.
+        self.message_queue = asyncio.Queue(maxsize=1)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        await self._to_handler({"message": text_data or None, "disconnected": False})
+
+    async def _to_handler(self, item: dict) -> None:
+        if not self.message_queue.full():
+            self.message_queue.put_nowait(item)
+            return
+        if self.run_task is None:
+            return
+        # Wait for room, unless the handler has ended (it closed the socket): nobody would read it.
+        putting = asyncio.ensure_future(self.message_queue.put(item))
+        await asyncio.wait({putting, self.run_task}, return_when=asyncio.FIRST_COMPLETED)
+        putting.cancel()
+
     async def get_context(self, request, response) -> GraphQLContext:
         headers = dict(self.scope.get("headers") or [])
         language = language_from_header(headers.get(b"accept-language", b"").decode("latin-1"))
@@ -93,7 +113,9 @@ class AuthenticatedGraphQLWSConsumer(GraphQLWSConsumer):
                 await db_async(_socket_closed)(self._user_id)
             except Exception:  # the socket is gone either way; presence then ends by silence
                 logger.exception("socket close not recorded")
-        await super().disconnect(code)
+        # As strawberry's disconnect, through the bounded queue.
+        await self._to_handler({"message": None, "disconnected": True})
+        await self.run_task
 
     async def dispatch(self, message) -> None:
         """As channels does, minus its `close_old_connections` hop before every websocket frame: that

@@ -5,8 +5,15 @@ called; resolvers then worked over the socket only where someone remembered to w
 query or mutation is executed synchronously in a worker thread (one hop per operation, the same code
 path as HTTP); only subscriptions stay on the loop. A document that does not parse, or that names
 no operation among several, fails that operation alone instead of closing the socket.
+
+Strawberry refuses any operation past 100 in flight on a connection, subscriptions and a busy
+console's sends alike. Here the two are apart: queries and mutations wait for one of
+GRAPHQL_WS_IN_FLIGHT slots, and while one waits the socket is not read (uvicorn stops reading the
+connection until the application takes the frame), so a client that sends faster than it is served
+is slowed down by TCP, not refused; live subscriptions are capped at GRAPHQL_WS_SUBSCRIPTIONS.
 """
 
+import asyncio
 import functools
 
 from django.conf import settings
@@ -50,7 +57,64 @@ def _operation_type(query: str, operation_name: str | None) -> OperationType | G
     return operation.operation
 
 
+def _kind_of(message) -> OperationType | GraphQLError | None:
+    payload = message.get("payload")
+    query = payload.get("query") if isinstance(payload, dict) else None
+    name = payload.get("operationName") if isinstance(payload, dict) else None
+    if not isinstance(query, str) or not (name is None or isinstance(name, str)):
+        return None  # answered by run_operation
+    return _operation_type(query, name)
+
+
 class ThreadedOperationsHandler(BaseGraphQLTransportWSHandler):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_subscriptions_per_connection = None  # both limits are handle_subscribe's
+        self._slots = asyncio.Semaphore(settings.GRAPHQL_WS_IN_FLIGHT)
+        self._live: set[Operation] = set()  # subscriptions (ids are reused: the operations)
+
+    async def handle_subscribe(self, message) -> None:
+        if not self.connection_acknowledged or message["id"] in self.operations:
+            await super().handle_subscribe(message)  # closes the socket (4401, 4409)
+            return
+        if _kind_of(message) is OperationType.SUBSCRIPTION:
+            if len(self._live) >= settings.GRAPHQL_WS_SUBSCRIPTIONS:
+                with translation.override(self._language()):
+                    refused = GraphQLError(
+                        _("Too many live subscriptions on this connection."),
+                        extensions={"code": "LIMIT_EXCEEDED"},
+                    )
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refused.formatted]}
+                )
+                return
+            operation = await self._start(message)
+            if operation is not None:
+                self._live.add(operation)
+                operation.task.add_done_callback(lambda _task: self._live.discard(operation))
+            return
+        # Frames are handled one by one: while this waits for a slot, the socket is not read.
+        await self._slots.acquire()
+        operation = None
+        try:
+            operation = await self._start(message)
+        finally:
+            if operation is None:
+                self._slots.release()
+            else:
+                operation.task.add_done_callback(lambda _task: self._slots.release())
+
+    async def _start(self, message) -> Operation | None:
+        """Strawberry's start of the operation: the operation, or None if it refused the message."""
+        await super().handle_subscribe(message)
+        operation = self.operations.get(message["id"])
+        return operation if operation is not None and operation.task is not None else None
+
+    async def handle_complete(self, message) -> None:
+        # Its place is free at once (its task ends a moment later).
+        self._live.discard(self.operations.get(message["id"]))
+        await super().handle_complete(message)
+
     async def run_operation(self, operation: Operation) -> None:
         query = operation.query if isinstance(operation.query, str) else ""
         name = operation.operation_name if isinstance(operation.operation_name, str) else None
