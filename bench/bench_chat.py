@@ -142,6 +142,7 @@ async def run(port_a: int, port_b: int, customer_tokens, staff_tokens, gids) -> 
     per_socket = (rss_bytes(port_a) - rss_before) / len(customer_tokens)
     if TRACE_MEMORY:
         _, growth = Client(port_a).request("GET", "/bench/memory-growth.json")
+        print(f"  {growth['total'] / len(customer_tokens):8.0f} B/socket traced in all")
         for where, size, count in growth["top"]:
             print(
                 f"  {size / len(customer_tokens):8.0f} B/socket {count / len(customer_tokens):7.1f} blocks/socket  {where}"

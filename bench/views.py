@@ -112,8 +112,13 @@ def memory_growth(request):
         return JsonResponse({"error": "mark first"}, status=400)
     snapshot = tracemalloc.take_snapshot()
     tracemalloc.stop()
-    top = snapshot.statistics("lineno")[:30]
-    return JsonResponse({"top": [[str(stat.traceback[0]), stat.size, stat.count] for stat in top]})
+    by_line = snapshot.statistics("lineno")
+    return JsonResponse(
+        {
+            "top": [[str(stat.traceback[0]), stat.size, stat.count] for stat in by_line[:30]],
+            "total": sum(stat.size for stat in by_line),
+        }
+    )
 
 
 def warm(request):

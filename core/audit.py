@@ -7,8 +7,9 @@ these helpers then do nothing."""
 import contextlib
 
 import pghistory
-from django.db import connection
 from pghistory.middleware import HistoryMiddleware as _PghistoryMiddleware
+
+from .db import default_engine
 
 
 def track(model):
@@ -18,7 +19,7 @@ def track(model):
 
 
 def _postgres() -> bool:
-    return connection.vendor == "postgresql"
+    return default_engine() == "postgresql"  # also asked on the event loop (websocket logins)
 
 
 def history_context(**metadata):

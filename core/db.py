@@ -1,9 +1,18 @@
 """Database helpers that behave the same on PostgreSQL and the embedded SQLite default."""
 
+import functools
 import zlib
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Aggregate, FloatField
+
+
+@functools.cache
+def default_engine() -> str:
+    """The default database's engine ("postgresql", "sqlite3"), from the settings. Code that may run
+    on an event loop asks this, not `connection.vendor`: there that creates a connection object in
+    the calling task's context, and a websocket's task then kept one for its whole life (~3 KB)."""
+    return connections.settings[DEFAULT_DB_ALIAS]["ENGINE"].rsplit(".", 1)[-1]
 
 
 def advisory_lock(key: str) -> None:

@@ -39,6 +39,13 @@ def pauses(*, reset: bool = False) -> list[tuple[int, float]]:
     return taken
 
 
+def freeze_loaded() -> None:
+    """Freeze what was loaded after start-up and lives as long as the process (models loaded
+    beside the start). What requests hold at that instant is frozen too, and stays: a few objects
+    once, against a pass over the models every time."""
+    gc.freeze()
+
+
 def tune_collector() -> None:
     """Freeze start-up objects and record the collector's pauses, in Celery workers and ASGI servers.
 

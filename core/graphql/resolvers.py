@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import translation
 
 from core import broadcast
+from core.db import default_engine
 
 
 def _in_event_loop() -> bool:
@@ -31,14 +31,7 @@ def db_async(function: Callable) -> Callable:
     Elsewhere the event loop's default executor (a handful of threads: more would only contend for
     the GIL).
     """
-    return DatabaseSyncToAsync(function, thread_sensitive=_one_writer())
-
-
-@functools.cache
-def _one_writer() -> bool:
-    # From the settings, not `connection.vendor`: on the event loop that creates a connection
-    # object in the calling task's context, and every socket's task then kept one (~3 KB each).
-    return connections.settings[DEFAULT_DB_ALIAS]["ENGINE"] == "django.db.backends.sqlite3"
+    return DatabaseSyncToAsync(function, thread_sensitive=default_engine() == "sqlite3")
 
 
 def orm_resolver(resolver: Callable) -> Callable:

@@ -186,3 +186,33 @@ async def test_a_failed_broadcast_over_the_websocket_does_not_fail_the_message(c
     assert await database_sync_to_async(stored)()
     assert f"broadcast to chat.conversation.{conversation.pk} failed" in caplog.text
     await staff.disconnect()
+
+
+async def test_a_socket_keeps_no_database_connection_object_of_its_own(chat, monkeypatch):
+    """Code on the event loop that asked `connection.vendor` (the audit's user, db_async) created a
+    connection object in the socket's task context, which the socket then kept (~3 KB each)."""
+    import asyncio
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    _conversation, gid, customer_token, _staff = chat
+    original = BaseDatabaseWrapper.__init__
+    on_the_loop = []
+
+    def created(self, *args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_the_loop.append(self)
+        except RuntimeError:  # a worker thread's connection: closed after each hop
+            pass
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "__init__", created)
+    customer = await _connect(customer_token)
+    await customer.send_json_to(
+        {"id": "sub", "type": "subscribe", "payload": {"query": EVENTS, "variables": {"id": gid}}}
+    )
+    await _next_message(customer)
+    await customer.disconnect()
+
+    assert on_the_loop == []

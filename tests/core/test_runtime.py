@@ -37,17 +37,26 @@ def test_a_celery_worker_process_freezes_start_up_and_times_its_pauses(restored_
     assert runtime._on_collect in gc.callbacks
 
 
-def test_the_asgi_process_tunes_its_collector(restored_collector, settings):
+def test_the_asgi_process_tunes_its_collector(restored_collector, settings, monkeypatch):
     settings.TUNE_COLLECTOR = True
     import importlib
+    import threading
 
     import config.asgi
+    import feedback.sentiment
 
+    models = []
+    monkeypatch.setattr(feedback.sentiment, "warm", lambda: models.append({"loaded": ["model"]}))
     gc.set_threshold(50_000, 10, 10)
     importlib.reload(config.asgi)
+    for thread in threading.enumerate():
+        if thread.name == "sentiment-warm":
+            thread.join(timeout=60)
 
     assert gc.get_threshold()[0] == runtime.GEN0_THRESHOLD
     assert runtime._on_collect in gc.callbacks
+    # What loads beside the start is frozen once loaded: no pass walks the models again.
+    assert models and not any(obj is models[0] for obj in gc.get_objects())
 
 
 def test_every_pass_is_timed_by_generation_and_counted_on_metrics(restored_collector):
