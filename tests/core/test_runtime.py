@@ -78,6 +78,7 @@ def test_every_pass_is_timed_by_generation_and_counted_on_metrics(restored_colle
     assert runtime.pauses() == []
 
 
+@pytest.mark.django_db(transaction=True)
 async def test_a_database_hop_leaves_no_connection_object_in_the_sockets_context():
     """Each socket's task context kept a connection object (~3 KB) when `db_async` asked the
     connection for its vendor on the event loop."""

@@ -73,7 +73,8 @@ async def _first(ws, operation_id: str) -> dict:
             return message
 
 
-async def test_queries_past_the_limit_wait_for_a_slot_instead_of_being_refused(settings, held):
+async def test_queries_past_the_limit_wait_for_a_slot_instead_of_being_refused(postgres, settings, held):
+    # PostgreSQL: operations run in a pool of threads (SQLite's run one at a time in one thread).
     settings.GRAPHQL_WS_IN_FLIGHT = 3
     ws = await _connect()
     for n in range(8):
