@@ -1,4 +1,4 @@
-"""Collector settings of long-running processes, the record of its pauses, and what a socket keeps."""
+"""Collector settings of long-running processes, and the record of its pauses."""
 
 import gc
 
@@ -76,21 +76,3 @@ def test_every_pass_is_timed_by_generation_and_counted_on_metrics(restored_colle
     assert all(0 <= seconds < 5 for _, seconds in taken)
     assert GC_PAUSE_SECONDS.labels(generation="2")._sum.get() > before
     assert runtime.pauses() == []
-
-
-@pytest.mark.django_db(transaction=True)
-async def test_a_database_hop_leaves_no_connection_object_in_the_sockets_context():
-    """Each socket's task context kept a connection object (~3 KB) when `db_async` asked the
-    connection for its vendor on the event loop."""
-    import asyncio
-    import contextvars
-
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    from core.graphql.resolvers import db_async
-
-    async def socket_task():
-        await db_async(lambda: None)()
-        return hasattr(connections._connections, DEFAULT_DB_ALIAS)
-
-    assert await asyncio.get_running_loop().create_task(socket_task(), context=contextvars.Context()) is False
