@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -129,7 +130,11 @@ def chromium_required() -> None:
 @contextmanager
 def celery_worker(*extra_args: str, loglevel: str = "WARNING", stdout=None, **env):
     """A real Celery worker process (solo pool) on the test database and the given broker env,
-    under the test clock; stopped when the block ends."""
+    under the test clock, consuming when the block starts (it answers a ping by its own name);
+    stopped when the block ends."""
+    from config.celery_app import app
+
+    name = f"test-{uuid.uuid4().hex[:12]}@nuanxin"
     db = connection.settings_dict
     environment = {
         **os.environ,
@@ -150,6 +155,7 @@ def celery_worker(*extra_args: str, loglevel: str = "WARNING", stdout=None, **en
             "--without-gossip",
             "--without-heartbeat",
             f"--loglevel={loglevel}",
+            f"--hostname={name}",
             *extra_args,
         ),
         cwd=ROOT,
@@ -158,6 +164,12 @@ def celery_worker(*extra_args: str, loglevel: str = "WARNING", stdout=None, **en
         stderr=subprocess.STDOUT if stdout is not None else None,
     )
     try:
+        # Tasks sent before the worker consumes wait in the broker, but a test that also acts itself
+        # after a quiet spell (the payments drill sweeps in-process) would do the workers' part.
+        deadline = time.monotonic() + 60
+        while not app.control.ping(destination=[name], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"celery worker {name} did not start")
         yield process
     finally:
         process.terminate()
